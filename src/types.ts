@@ -1,0 +1,131 @@
+import type { KeyObject } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { TokenError } from './errors.js';
+
+/**
+ * A verified token's payload: the registered claims of RFC 7519 §4.1 and any others.
+ * Augment it to type your own claims:
+ * `declare module 'express-token-required' { interface TokenPayload { admin?: boolean } }`
+ */
+export interface TokenPayload {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  jti?: string;
+  [claim: string]: unknown;
+}
+
+/** A token's JOSE header, as a secret resolver sees it (not yet verified). */
+export interface TokenHeader {
+  alg: string;
+  typ?: string;
+  kid?: string;
+  [parameter: string]: unknown;
+}
+
+/** The HMAC algorithms this library signs and verifies with. */
+export type Algorithm = 'HS256' | 'HS384' | 'HS512';
+
+/** Key material for HMAC: a string (its UTF-8 bytes), bytes, or a secret `KeyObject`. */
+export type SecretKey = string | Uint8Array | KeyObject;
+
+/**
+ * Picks the key for one token, e.g. by `header.kid`. It sees the header and payload
+ * before verification, so it must only choose among keys you trust, never build one
+ * from the token. `undefined` or `null` means no key: the token is Invalid Token.
+ */
+export type SecretResolver = (
+  header: TokenHeader,
+  payload: TokenPayload,
+) => SecretKey | null | undefined | Promise<SecretKey | null | undefined>;
+
+/** One key, several keys (rotation: a token signed by any of them verifies), or a resolver. */
+export type Secret = SecretKey | readonly SecretKey[] | SecretResolver;
+
+/** A duration in seconds, or a string with a unit such as `'30m'`, `'1h'`, `'7d'`. */
+export type Duration = number | string;
+
+/** What `verifyToken` and `tokenRequired` check in a token. */
+export interface VerifyOptions {
+  /** The HMAC secret (at least as many bytes as the strongest allowed algorithm's hash: 32 for HS256). Required. */
+  secret: Secret;
+  /** Accepted algorithms. Defaults to `['HS256']`; `'HS384'` and `'HS512'` may be added. `none` is never accepted. */
+  algorithms?: readonly Algorithm[] | undefined;
+  /** Required `iss`: one value or any of several. Not checked by default. */
+  issuer?: string | readonly string[] | undefined;
+  /** Required `aud`: the token must name one of these. Not checked by default. */
+  audience?: string | readonly string[] | undefined;
+  /** Required `sub`. Not checked by default. */
+  subject?: string | undefined;
+  /** Refuse tokens whose `iat` is older than this (Token expired). Not checked by default. */
+  maxAge?: Duration | undefined;
+  /** Seconds of clock skew allowed on `exp`, `nbf` and `maxAge`. Defaults to `0`. */
+  clockTolerance?: number | undefined;
+  /** Refuse tokens without `exp`. Defaults to `true`. */
+  requireExpiry?: boolean | undefined;
+  /** Longest token accepted, in characters, checked before any decoding. Defaults to `8192`. */
+  maxTokenLength?: number | undefined;
+}
+
+/** A value or a promise of it: every hook may be sync or async. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Options of `tokenRequired`. */
+export interface TokenRequiredOptions extends VerifyOptions {
+  /** Header that carries the token (case-insensitive). Defaults to `'token'`. */
+  header?: string | undefined;
+  /** Also accept `Authorization: Bearer <token>` (RFC 6750). Defaults to `false`. */
+  bearer?: boolean | undefined;
+  /** Find the token yourself; replaces `header` and `bearer`. Not used by default. */
+  getToken?: ((req: Request) => MaybePromise<string | null | undefined>) | undefined;
+  /** Let requests without a token through, without `req.auth`. A bad token still fails. Defaults to `false`. */
+  optional?: boolean | undefined;
+  /** Guard only these methods (case-insensitive); others pass untouched. Defaults to all methods. */
+  methods?: readonly string[] | undefined;
+  /** A truthy result refuses the token with 401 `Token revoked`. Not used by default. */
+  isRevoked?: ((payload: TokenPayload, req: Request) => MaybePromise<unknown>) | undefined;
+  /** Look up the token's user; the result goes on `req.user`, `null`/`undefined` is 401 `User not found`. */
+  loadUser?: ((payload: TokenPayload, req: Request) => MaybePromise<Express.User | null | undefined>) | undefined;
+  /** Answer refusals yourself (e.g. `next(err)`). Defaults to the JSON envelope. Hook failures never come here. */
+  onError?: ((err: TokenError, req: Request, res: Response, next: NextFunction) => unknown) | undefined;
+}
+
+/** Options of `signToken`. */
+export interface SignOptions {
+  /** The HMAC secret; with several, the first signs. A resolver cannot sign. Required. */
+  secret: SecretKey | readonly SecretKey[];
+  /** Defaults to `'HS256'`. */
+  algorithm?: Algorithm | undefined;
+  /** Lifetime, written as `exp`. Defaults to one hour, unless the payload has its own `exp`. */
+  expiresIn?: Duration | undefined;
+  /** Delay before the token is valid, written as `nbf`. Not set by default. */
+  notBefore?: Duration | undefined;
+  /** Written as `iss`. */
+  issuer?: string | undefined;
+  /** Written as `aud`. */
+  audience?: string | readonly string[] | undefined;
+  /** Written as `sub`. */
+  subject?: string | undefined;
+  /** Written as `jti`. */
+  jwtid?: string | undefined;
+  /** Written as the header's `kid`. */
+  keyid?: string | undefined;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // Declared empty so that apps (and passport's typings) can augment it.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User {}
+    interface Request {
+      /** The verified token's payload, set by `tokenRequired`. */
+      auth?: TokenPayload;
+      /** What `loadUser` returned, set by `tokenRequired`. */
+      user?: User;
+    }
+  }
+}

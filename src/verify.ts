@@ -1,0 +1,97 @@
+import type { KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { TokenError } from './errors.js';
+import { HookFailure, callHook } from './hook.js';
+import type { VerifyConfig } from './options.js';
+import { toKeyObject } from './secret.js';
+import type { TokenHeader, TokenPayload } from './types.js';
+
+/** Verifies one token string; a bad token rejects with TokenError, a failing resolver with HookFailure. */
+export type Verifier = (token: string) => Promise<TokenPayload>;
+
+type Decoded = { header: TokenHeader; payload: unknown };
+
+/** The one verification path, shared by the middleware, `verifyToken` and the command. */
+export function createVerifier(config: VerifyConfig): Verifier {
+  // Built once: jsonwebtoken gets only what it needs, with `algorithms` always pinned.
+  const jwtOptions: jwt.VerifyOptions & { complete: true } = {
+    complete: true,
+    algorithms: [...config.algorithms],
+    clockTolerance: config.clockTolerance,
+    ...(config.issuer !== undefined && { issuer: config.issuer as string | [string, ...string[]] }),
+    ...(config.audience !== undefined && { audience: config.audience as string | [string, ...string[]] }),
+    ...(config.subject !== undefined && { subject: config.subject }),
+    ...(config.maxAge !== undefined && { maxAge: config.maxAge }),
+  };
+
+  function verifyWith(token: string, keys: readonly KeyObject[]): TokenPayload {
+    for (let i = 0; ; i++) {
+      let decoded: Decoded;
+      try {
+        decoded = jwt.verify(token, keys[i]!, jwtOptions) as unknown as Decoded;
+      } catch (error) {
+        // Rotation: only a signature mismatch means "try the next key"; any other
+        // failure was found after the signature held, so it is final.
+        if (i + 1 < keys.length && error instanceof jwt.JsonWebTokenError && error.message === 'invalid signature') continue;
+        throw new TokenError(error instanceof jwt.TokenExpiredError ? 'token_expired' : 'token_invalid', { cause: error });
+      }
+      return checkClaims(decoded, config);
+    }
+  }
+
+  async function verifyWithResolver(token: string, resolve: Extract<VerifyConfig['keys'], { kind: 'resolver' }>): Promise<TokenPayload> {
+    const { header, payload } = decodeForResolver(token);
+    const key = await callHook(() => resolve.resolve(header, payload));
+    if (key === undefined || key === null) throw new TokenError('token_invalid');
+    let keyObject: KeyObject;
+    try {
+      keyObject = toKeyObject(key, resolve.algorithm, 'the key returned by the secret resolver');
+    } catch (error) {
+      // A weak or mistaken key is the app's configuration error (500), never a verify with it.
+      throw new HookFailure(error as TypeError);
+    }
+    return verifyWith(token, [keyObject]);
+  }
+
+  /** Garbage and foreign algorithms never reach the app's resolver. */
+  function decodeForResolver(token: string): { header: TokenHeader; payload: TokenPayload } {
+    let decoded: Decoded | null;
+    try {
+      decoded = jwt.decode(token, { complete: true }) as unknown as Decoded | null;
+    } catch (error) {
+      throw new TokenError('token_invalid', { cause: error });
+    }
+    if (!decoded || !isObject(decoded.payload) || !config.algorithms.includes(decoded.header.alg as never)) {
+      throw new TokenError('token_invalid');
+    }
+    return { header: decoded.header, payload: decoded.payload };
+  }
+
+  return async (token) => {
+    // Before any decoding, so an oversized token costs nothing.
+    if (token.length > config.maxTokenLength) throw new TokenError('token_invalid');
+    const { keys } = config;
+    return keys.kind === 'static' ? verifyWith(token, keys.keys) : verifyWithResolver(token, keys);
+  };
+}
+
+function isObject(value: unknown): value is TokenPayload {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What jsonwebtoken leaves unchecked: payload shape, `crit`, `exp` presence, claim types. */
+function checkClaims({ header, payload }: Decoded, config: VerifyConfig): TokenPayload {
+  const invalid =
+    !isObject(payload) ||
+    // RFC 7515 §4.1.11: we understand no extension, so any `crit` makes the token invalid.
+    'crit' in header ||
+    (config.requireExpiry && payload.exp === undefined) ||
+    (payload.iat !== undefined && typeof payload.iat !== 'number') ||
+    (config.audience !== undefined && !isAudience(payload.aud));
+  if (invalid) throw new TokenError('token_invalid');
+  return payload;
+}
+
+function isAudience(aud: unknown): boolean {
+  return typeof aud === 'string' || (Array.isArray(aud) && aud.every((item) => typeof item === 'string'));
+}
