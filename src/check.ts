@@ -34,15 +34,21 @@ export function checkOptions(
   for (const name of Object.keys(record)) {
     if (known.includes(name) || record[name] === undefined) continue;
     const owner = (Object.keys(others) as EntryPoint[]).find((other) => others[other]?.includes(name));
-    const hint = owner ? `; it belongs to ${owner}()` : suggest(name, known);
+    const hint = suggest(name, known) ?? (owner ? `; it belongs to ${owner}()` : '');
     throw configError(`unknown option '${name}' for ${entry}()${hint}`);
   }
   return record;
 }
 
-function suggest(name: string, known: readonly string[]): string {
-  const close = known.find((candidate) => distance(name.toLowerCase(), candidate.toLowerCase()) <= 2);
-  return close ? `; did you mean '${close}'?` : '';
+/** The closest known name within two edits, ignoring case. */
+function suggest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = distance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best && `; did you mean '${best}'?`;
 }
 
 /** Levenshtein distance, for option names only (short strings). */

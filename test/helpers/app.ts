@@ -1,0 +1,49 @@
+// One app factory for every middleware test, on Express 5 and Express 4 alike.
+import express5, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import express4 from 'express4';
+import request from 'supertest';
+import { tokenRequired, type TokenRequiredOptions } from '../../src/index.js';
+import { SECRET } from './tokens.js';
+
+export const EXPRESS = [
+  ['express 5', express5],
+  ['express 4', express4],
+] as const;
+
+export type ExpressFactory = (typeof EXPRESS)[number][1];
+
+export interface TestApp {
+  /** supertest against the app; every route is `/protected`, any method. */
+  readonly client: ReturnType<typeof request>;
+  /** Requests that reached the route handler. */
+  readonly handled: Request[];
+  /** Errors that reached the app's error handler (which answers 500 `{"error":"handler"}`). */
+  readonly errors: unknown[];
+}
+
+/** An app whose `/protected` route is guarded by `tokenRequired(options)` (or any `guard`). */
+export function createApp(express: ExpressFactory, options: Partial<TokenRequiredOptions> | RequestHandler = {}): TestApp {
+  const guard = typeof options === 'function' ? options : tokenRequired({ secret: SECRET, ...options });
+  const handled: Request[] = [];
+  const errors: unknown[] = [];
+  const app = express();
+  app.all('/protected', guard, (req, res) => {
+    handled.push(req);
+    res.json({ ran: true, auth: req.auth ?? null, user: req.user ?? null });
+  });
+  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    errors.push(err);
+    if (res.headersSent) res.end();
+    else res.status(500).json({ error: 'handler' });
+  };
+  app.use(onError);
+  return { client: request(app), handled, errors };
+}
+
+export const ENVELOPE = {
+  missing: { code: '400', status: 'Bad Request', message: 'Token header is required' },
+  invalid: { code: '401', status: 'Unauthorized', message: 'Invalid Token' },
+  expired: { code: '401', status: 'Unauthorized', message: 'Token expired' },
+  revoked: { code: '401', status: 'Unauthorized', message: 'Token revoked' },
+  noUser: { code: '401', status: 'Unauthorized', message: 'User not found' },
+} as const;

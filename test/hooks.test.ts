@@ -1,0 +1,223 @@
+// Steps 5 to 7, and the rule for every hook: its failure goes to the app's error handler.
+import type { NextFunction, Request, Response } from 'express';
+import { describe, expect, it } from 'vitest';
+import { TokenError, tokenRequired, type TokenRequiredOptions } from '../src/index.js';
+import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';
+import { OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
+
+const token = validToken({ jti: 'abc' });
+const boom = new Error('database down');
+
+/** Every hook, given a behaviour; the request carries a valid token in the `token` header. */
+const HOOKS: [string, (fail: () => unknown) => Partial<TokenRequiredOptions>][] = [
+  ['getToken', (fail) => ({ getToken: () => fail() as string })],
+  ['secret resolver', (fail) => ({ secret: () => fail() as string })],
+  ['isRevoked', (fail) => ({ isRevoked: fail })],
+  ['loadUser', (fail) => ({ loadUser: () => fail() as Express.User })],
+];
+
+const FAILURES: [string, () => unknown, (error: unknown) => void][] = [
+  ['throws', () => { throw boom; }, (error) => { expect(error).toBe(boom); }],
+  ['rejects', () => Promise.reject(boom), (error) => { expect(error).toBe(boom); }],
+  ['rejects with undefined', () => Promise.reject(undefined), (error) => { expect(error).toBeInstanceOf(Error); }],
+  ['rejects with null', () => Promise.reject(null), (error) => { expect(error).toBeInstanceOf(Error); }],
+  ['throws the string "route"', () => { throw 'route'; }, (error) => {
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).cause).toBe('route');
+  }],
+  ['throws a TokenError of its own', () => { throw new TokenError('user_not_found'); }, (error) => {
+    expect(error).toBeInstanceOf(TokenError);
+  }],
+];
+
+describe.each(EXPRESS)('%s: hooks', (_name, express) => {
+  describe('isRevoked', () => {
+    it.each([true, 1, 'yes', Promise.resolve(true)])('refuses with 401 Token revoked when it returns %s', async (result) => {
+      const { client, handled } = createApp(express, { isRevoked: () => result });
+      const res = await client.delete('/protected').set('token', token).expect(401);
+      expect(res.body).toEqual(ENVELOPE.revoked);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(handled).toHaveLength(0);
+    });
+
+    it.each([false, 0, '', null, undefined, Promise.resolve(false)])('lets the request through when it returns %s', async (result) => {
+      const { client } = createApp(express, { isRevoked: () => result });
+      await client.delete('/protected').set('token', token).expect(200);
+    });
+
+    it('receives the verified payload and the request', async () => {
+      const seen: [unknown, unknown][] = [];
+      const { client } = createApp(express, { isRevoked: (payload, req) => { seen.push([payload.jti, req.path]); return false; } });
+      await client.get('/protected').set('token', token).expect(200);
+      expect(seen).toEqual([['abc', '/protected']]);
+    });
+
+    it('is not called for an invalid token', async () => {
+      let calls = 0;
+      const { client } = createApp(express, { isRevoked: () => ++calls });
+      await client.get('/protected').set('token', validToken({}, { secret: OTHER_SECRET })).expect(401);
+      expect(calls).toBe(0);
+    });
+  });
+
+  describe('loadUser', () => {
+    it.each([null, undefined, Promise.resolve(null)])('refuses with 401 User not found when it returns %s', async (result) => {
+      const { client, handled } = createApp(express, { loadUser: () => result });
+      const res = await client.put('/protected').set('token', token).expect(401);
+      expect(res.body).toEqual(ENVELOPE.noUser);
+      expect(handled).toHaveLength(0);
+    });
+
+    it('puts what it returns (sync or async) on req.user, and the payload on req.auth', async () => {
+      const { client, handled } = createApp(express, { loadUser: (payload) => Promise.resolve({ id: payload.sub, name: 'Ada' }) });
+      const res = await client.put('/protected').set('token', token).expect(200);
+      expect(res.body.user).toEqual({ id: '42', name: 'Ada' });
+      expect(handled[0]?.user).toEqual({ id: '42', name: 'Ada' });
+      expect(handled[0]?.auth).toMatchObject({ sub: '42', jti: 'abc' });
+    });
+
+    it('runs after isRevoked, and not at all for a revoked token', async () => {
+      const order: string[] = [];
+      const { client } = createApp(express, {
+        isRevoked: () => { order.push('isRevoked'); return true; },
+        loadUser: () => { order.push('loadUser'); return {}; },
+      });
+      await client.get('/protected').set('token', token).expect(401);
+      expect(order).toEqual(['isRevoked']);
+    });
+
+    it('leaves req.user alone when not configured', async () => {
+      const { client, handled } = createApp(express);
+      await client.get('/protected').set('token', token).expect(200);
+      expect(handled[0]).not.toHaveProperty('user');
+    });
+  });
+
+  describe.each(HOOKS)('a failing %s', (_hook, configure) => {
+    it.each(FAILURES)('that %s goes to the error handler (500), handler not run', async (_how, fail, check) => {
+      const { client, handled, errors } = createApp(express, configure(fail));
+      const res = await client.post('/protected').set('token', token).expect(500);
+      expect(res.body).toEqual({ error: 'handler' });
+      expect(errors).toHaveLength(1);
+      check(errors[0]);
+      expect(handled).toHaveLength(0);
+    });
+
+    it('never reaches onError', async () => {
+      let onErrorCalls = 0;
+      const { client } = createApp(express, { ...configure(() => { throw boom; }), onError: () => { onErrorCalls++; } });
+      await client.post('/protected').set('token', token).expect(500);
+      expect(onErrorCalls).toBe(0);
+    });
+  });
+
+  it('calls next exactly once on success', async () => {
+    let nextCalls = 0;
+    const guard = tokenRequired({ secret: SECRET, loadUser: () => Promise.resolve({}) });
+    const counted = (req: Request, res: Response, next: NextFunction): void => {
+      void guard(req, res, (...args: unknown[]) => { nextCalls++; (next as (...a: unknown[]) => void)(...args); });
+    };
+    const { client } = createApp(express, counted);
+    await client.get('/protected').set('token', token).expect(200);
+    expect(nextCalls).toBe(1);
+  });
+
+  describe('secret resolver', () => {
+    it('receives the unverified header and payload and picks the key', async () => {
+      const keys: Record<string, string> = { k1: OTHER_SECRET, k2: SECRET };
+      const seen: unknown[] = [];
+      const { client, handled } = createApp(express, { secret: (header, payload) => { seen.push([header.kid, payload.sub]); return keys[String(header.kid)]; } });
+      await client.get('/protected').set('token', validToken({}, { header: { kid: 'k2' } })).expect(200);
+      expect(seen).toEqual([['k2', '42']]);
+      expect(handled).toHaveLength(1);
+      const res = await client.get('/protected').set('token', validToken({}, { header: { kid: 'k1' } })).expect(401);
+      expect(res.body).toEqual(ENVELOPE.invalid);
+    });
+
+    it.each([undefined, null])('answers Invalid Token when it returns %s', async (key) => {
+      const { client } = createApp(express, { secret: () => key });
+      const res = await client.get('/protected').set('token', token).expect(401);
+      expect(res.body).toEqual(ENVELOPE.invalid);
+    });
+
+    it.each([
+      ['an empty string', ''],
+      ['a short key', 'short'],
+      ['a number', 42],
+      ['a PEM block', `-----BEGIN PUBLIC KEY-----\n${'A'.repeat(64)}\n-----END PUBLIC KEY-----`],
+    ])('treats %s as a configuration error (500), never a verify', async (_case, key) => {
+      const { client, errors, handled } = createApp(express, { secret: () => key as string });
+      await client.get('/protected').set('token', token).expect(500);
+      expect(errors[0]).toBeInstanceOf(TypeError);
+      expect(handled).toHaveLength(0);
+    });
+
+    it('is not asked about garbage or foreign algorithms', async () => {
+      let calls = 0;
+      const { client } = createApp(express, { secret: () => { calls++; return SECRET; } });
+      for (const bad of ['garbage', validToken({}, { header: { alg: 'HS512' } }), validToken({}, { header: { alg: 'none' } })]) {
+        const res = await client.get('/protected').set('token', bad).expect(401);
+        expect(res.body).toEqual(ENVELOPE.invalid);
+      }
+      expect(calls).toBe(0);
+    });
+  });
+
+  describe('onError', () => {
+    it('replaces the default response and receives the TokenError', async () => {
+      const seen: TokenError[] = [];
+      const { client } = createApp(express, {
+        onError: (err, _req, res) => { seen.push(err); res.status(err.status).json({ error: err.reason }); },
+      });
+      const res = await client.get('/protected').expect(400);
+      expect(res.body).toEqual({ error: 'token_missing' });
+      expect(seen[0]).toBeInstanceOf(TokenError);
+    });
+
+    it('can hand the error to the app error handler with next(err)', async () => {
+      const { client, errors } = createApp(express, { onError: (err, _req, _res, next) => { next(err); } });
+      await client.get('/protected').set('token', 'bad').expect(500);
+      expect(errors[0]).toMatchObject({ name: 'TokenError', reason: 'token_invalid', status: 401 });
+    });
+
+    it.each([
+      ['throws', () => { throw boom; }],
+      ['rejects', () => Promise.reject(boom)],
+    ])('that %s goes to the error handler', async (_how, onError) => {
+      const { client, errors } = createApp(express, { onError });
+      await client.get('/protected').expect(500);
+      expect(errors).toEqual([boom]);
+    });
+
+    it('sees the Bearer challenge in err.headers', async () => {
+      const { client } = createApp(express, {
+        bearer: true,
+        onError: (err, _req, res) => { res.status(err.status).json(err.headers); },
+      });
+      const res = await client.get('/protected').set('Authorization', 'Bearer bad').expect(401);
+      expect(res.body).toEqual({ 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    });
+  });
+
+  it.each([
+    ['revoked', { isRevoked: () => true }, ENVELOPE.revoked],
+    ['user not found', { loadUser: () => null }, ENVELOPE.noUser],
+    ['expired', {}, ENVELOPE.expired],
+  ] as const)('challenges a Bearer token refused as %s', async (_case, options, body) => {
+    const { client } = createApp(express, { bearer: true, ...options });
+    const bearer = _case === 'expired' ? validToken({ exp: 1 }) : token;
+    const res = await client.get('/protected').set('Authorization', `Bearer ${bearer}`).expect(401);
+    expect(res.body).toEqual(body);
+    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  it('hands the refusal to the error handler when a response was already started', async () => {
+    const { client, errors } = createApp(express, (req, res, next) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('partial');
+      tokenRequired({ secret: SECRET })(req, res, next) as unknown;
+    });
+    await client.get('/protected').catch(() => undefined);
+    expect(errors[0]).toBeInstanceOf(TokenError);
+  });
+});
