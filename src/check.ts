@@ -14,30 +14,27 @@ export function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Which entry point takes which option names, for "did you mean" and "belongs to" hints. */
-export type EntryPoint = 'tokenRequired' | 'verifyToken' | 'signToken';
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /**
- * The options object as a record, with every name checked against `known`.
- * `undefined` values count as not passed, so `{ issuer: process.env.ISSUER }` is fine.
+ * Checks every name of an options record against `known`; `others` maps other places
+ * (e.g. `signToken()`) to their names, for a "belongs to" hint. `undefined` values count
+ * as not passed, so `{ issuer: process.env.ISSUER }` is fine.
  */
-export function checkOptions(
-  options: unknown,
-  entry: EntryPoint,
+export function checkNames(
+  record: Readonly<Record<string, unknown>>,
+  where: string,
   known: readonly string[],
-  others: Readonly<Partial<Record<EntryPoint, readonly string[]>>>,
-): Readonly<Record<string, unknown>> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw configError(`${entry}() needs an options object with a 'secret' (got ${describe(options)})`);
-  }
-  const record = options as Record<string, unknown>;
+  others: Readonly<Record<string, readonly string[]>> = {},
+): void {
   for (const name of Object.keys(record)) {
     if (known.includes(name) || record[name] === undefined) continue;
-    const owner = (Object.keys(others) as EntryPoint[]).find((other) => others[other]?.includes(name));
-    const hint = suggest(name, known) ?? (owner ? `; it belongs to ${owner}()` : '');
-    throw configError(`unknown option '${name}' for ${entry}()${hint}`);
+    const owner = Object.keys(others).find((other) => others[other]?.includes(name));
+    const hint = suggest(name, known) ?? (owner ? `; it belongs to ${owner}` : '');
+    throw configError(`unknown option '${name}' for ${where}${hint}`);
   }
-  return record;
 }
 
 /** The closest known name within two edits, ignoring case. */

@@ -1,14 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import {
-  checkOptions,
+  checkNames,
   configError,
   describe,
+  isRecord,
   optionalBoolean,
   optionalFunction,
   optionalNumber,
   optionalString,
   optionalStrings,
-  type EntryPoint,
 } from './check.js';
 import { parseDuration } from './duration.js';
 import type { TokenError } from './errors.js';
@@ -17,6 +17,7 @@ import type { Algorithm, MaybePromise, TokenPayload } from './types.js';
 
 const VERIFY_OPTIONS = [
   'secret', 'algorithms', 'issuer', 'audience', 'subject', 'maxAge', 'clockTolerance', 'requireExpiry', 'maxTokenLength',
+  'cache',
 ] as const;
 const MIDDLEWARE_OPTIONS = [
   ...VERIFY_OPTIONS, 'header', 'bearer', 'getToken', 'optional', 'methods', 'isRevoked', 'loadUser', 'onError',
@@ -25,16 +26,18 @@ export const SIGN_OPTIONS = [
   'secret', 'algorithm', 'expiresIn', 'notBefore', 'issuer', 'audience', 'subject', 'jwtid', 'keyid',
 ] as const;
 
-const NAMES: Readonly<Record<EntryPoint, readonly string[]>> = {
-  tokenRequired: MIDDLEWARE_OPTIONS,
-  verifyToken: VERIFY_OPTIONS,
-  signToken: SIGN_OPTIONS,
-};
+const NAMES = {
+  'tokenRequired()': MIDDLEWARE_OPTIONS,
+  'verifyToken()': VERIFY_OPTIONS,
+  'signToken()': SIGN_OPTIONS,
+} as const;
 
-/** Checks the option names of one entry point; a name that belongs to another one says so. */
-export function checkNames(options: unknown, entry: EntryPoint): Readonly<Record<string, unknown>> {
+/** The options of one entry point as a record, every name checked; a name that belongs to another one says so. */
+export function entryOptions(options: unknown, entry: keyof typeof NAMES): Readonly<Record<string, unknown>> {
+  if (!isRecord(options)) throw configError(`${entry} needs an options object with a 'secret' (got ${describe(options)})`);
   const { [entry]: known, ...others } = NAMES;
-  return checkOptions(options, entry, known, others);
+  checkNames(options, entry, known, others);
+  return options;
 }
 
 /** The verification options, resolved once: defaults applied, keys built, everything checked. */
@@ -50,6 +53,8 @@ export interface VerifyConfig {
   readonly clockTolerance: number;
   readonly requireExpiry: boolean;
   readonly maxTokenLength: number;
+  /** Off when undefined. */
+  readonly cache: { readonly max: number } | undefined;
 }
 
 export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>): VerifyConfig {
@@ -67,7 +72,18 @@ export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>):
     clockTolerance: optionalNumber(record, 'clockTolerance', 0, { min: 0, integer: false }),
     requireExpiry: optionalBoolean(record, 'requireExpiry', true),
     maxTokenLength: optionalNumber(record, 'maxTokenLength', 8192, { min: 1, integer: true }),
+    cache: resolveCache(record.cache),
   });
+}
+
+function resolveCache(value: unknown): { readonly max: number } | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { max: 1000 };
+  if (isRecord(value)) {
+    checkNames(value, `option 'cache'`, ['max']);
+    return { max: optionalNumber(value, 'max', 1000, { min: 1, integer: true }) };
+  }
+  throw configError(`option 'cache' must be true, false or { max: number } (got ${describe(value)})`);
 }
 
 function resolveAlgorithms(value: unknown): readonly Algorithm[] {
@@ -99,7 +115,7 @@ export interface MiddlewareConfig {
 }
 
 export function resolveMiddlewareOptions(options: unknown): MiddlewareConfig {
-  const record = checkNames(options, 'tokenRequired');
+  const record = entryOptions(options, 'tokenRequired()');
   return Object.freeze({
     verify: resolveVerifyOptions(record),
     header: (optionalString(record, 'header') ?? 'token').toLowerCase(),

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { configError, describe, optionalString, optionalStrings } from './check.js';
 import { parseDuration } from './duration.js';
-import { checkNames } from './options.js';
+import { entryOptions } from './options.js';
 import { ALGORITHMS, signingKey } from './secret.js';
 import type { Algorithm, SignOptions, TokenPayload } from './types.js';
 
@@ -18,7 +18,7 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
   if (!isPlainObject(payload)) {
     throw configError(`signToken() needs a plain object payload such as { sub: '42' } (got ${describe(payload)})`);
   }
-  const record = checkNames(options, 'signToken');
+  const record = entryOptions(options, 'signToken()');
   const algorithm = record.algorithm ?? 'HS256';
   if (!ALGORITHMS.includes(algorithm as Algorithm)) {
     throw configError(`algorithm ${describe(algorithm)} is not supported; use 'HS256', 'HS384' or 'HS512'`);

@@ -68,6 +68,13 @@ export interface VerifyOptions {
   requireExpiry?: boolean | undefined;
   /** Longest token accepted, in characters, checked before any decoding. Defaults to `8192`. */
   maxTokenLength?: number | undefined;
+  /**
+   * Remember verified tokens (keyed by the full token string) until their `exp`, so a
+   * repeated token skips the HMAC. `true` keeps up to 1000; `{ max }` sets the bound.
+   * Failures are never cached; `isRevoked` and `loadUser` still run on every request.
+   * A cached payload is frozen. Defaults to off.
+   */
+  cache?: boolean | { max?: number | undefined } | undefined;
 }
 
 /** A value or a promise of it: every hook may be sync or async. */

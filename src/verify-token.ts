@@ -1,7 +1,7 @@
 import { TokenError } from './errors.js';
 import { cleanToken } from './extract.js';
 import { HookFailure } from './hook.js';
-import { checkNames, resolveVerifyOptions } from './options.js';
+import { entryOptions, resolveVerifyOptions } from './options.js';
 import type { TokenPayload, VerifyOptions } from './types.js';
 import { createVerifier, type Verifier } from './verify.js';
 
@@ -10,7 +10,7 @@ import { createVerifier, type Verifier } from './verify.js';
 const verifiers = new WeakMap<object, { readonly values: readonly unknown[]; readonly verify: Verifier }>();
 
 function verifierFor(options: VerifyOptions): Verifier {
-  const record = checkNames(options, 'verifyToken');
+  const record = entryOptions(options, 'verifyToken()');
   const values = Object.values(record);
   const known = verifiers.get(record);
   if (known && known.values.length === values.length && known.values.every((value, i) => value === values[i])) {

@@ -4,7 +4,8 @@ import { TokenError } from './errors.js';
 import { HookFailure, callHook } from './hook.js';
 import type { VerifyConfig } from './options.js';
 import { toKeyObject } from './secret.js';
-import type { TokenHeader, TokenPayload } from './types.js';
+import type { Algorithm, SecretKey, TokenHeader, TokenPayload } from './types.js';
+import { Lru, TokenCache } from './cache.js';
 
 /** Verifies one token string; a bad token rejects with TokenError, a failing resolver with HookFailure. */
 export type Verifier = (token: string) => Promise<TokenPayload>;
@@ -39,18 +40,27 @@ export function createVerifier(config: VerifyConfig): Verifier {
     }
   }
 
-  async function verifyWithResolver(token: string, resolve: Extract<VerifyConfig['keys'], { kind: 'resolver' }>): Promise<TokenPayload> {
-    const { header, payload } = decodeForResolver(token);
-    const key = await callHook(() => resolve.resolve(header, payload));
-    if (key === undefined || key === null) throw new TokenError('token_invalid');
-    let keyObject: KeyObject;
+  // Keys a resolver returned, checked and made key objects once (keyed by the returned value).
+  const resolvedKeys = new Lru<SecretKey, KeyObject>(100);
+
+  function resolvedKey(key: SecretKey, algorithm: Algorithm): KeyObject {
+    let keyObject = resolvedKeys.get(key);
+    if (keyObject) return keyObject;
     try {
-      keyObject = toKeyObject(key, resolve.algorithm, 'the key returned by the secret resolver');
+      keyObject = toKeyObject(key, algorithm, 'the key returned by the secret resolver');
     } catch (error) {
       // A weak or mistaken key is the app's configuration error (500), never a verify with it.
       throw new HookFailure(error as TypeError);
     }
-    return verifyWith(token, [keyObject]);
+    resolvedKeys.set(key, keyObject);
+    return keyObject;
+  }
+
+  async function verifyWithResolver(token: string, resolve: Extract<VerifyConfig['keys'], { kind: 'resolver' }>): Promise<TokenPayload> {
+    const { header, payload } = decodeForResolver(token);
+    const key = await callHook(() => resolve.resolve(header, payload));
+    if (key === undefined || key === null) throw new TokenError('token_invalid');
+    return verifyWith(token, [resolvedKey(key, resolve.algorithm)]);
   }
 
   /** Garbage and foreign algorithms never reach the app's resolver. */
@@ -67,11 +77,17 @@ export function createVerifier(config: VerifyConfig): Verifier {
     return { header: decoded.header, payload: decoded.payload };
   }
 
+  const cache = config.cache && new TokenCache(config.cache.max, config.clockTolerance, config.maxAge);
+
   return async (token) => {
     // Before any decoding, so an oversized token costs nothing.
     if (token.length > config.maxTokenLength) throw new TokenError('token_invalid');
+    const cached = cache?.get(token);
+    if (cached) return cached;
     const { keys } = config;
-    return keys.kind === 'static' ? verifyWith(token, keys.keys) : verifyWithResolver(token, keys);
+    const payload = keys.kind === 'static' ? verifyWith(token, keys.keys) : await verifyWithResolver(token, keys);
+    cache?.set(token, payload);
+    return payload;
   };
 }
 

@@ -44,7 +44,7 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
 
   it('answers repeated `token` headers with 401 Invalid Token', async () => {
     const { client, handled } = createApp(express);
-    const res = await client.get('/protected').set('token', [token, token]).expect(401);
+    const res = await client.get('/protected').set('token', [token, token] as unknown as string).expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
     expect(handled).toHaveLength(0);
   });
@@ -105,7 +105,7 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
       ['a string', (value: string) => value],
       ['a promise of a string', (value: string) => Promise.resolve(value)],
     ])('uses what it returns: %s, trimmed', async (_case, wrap) => {
-      const { client } = createApp(express, { getToken: (req) => wrap(` ${String(req.query.t)} `) });
+      const { client } = createApp(express, { getToken: (req) => wrap(` ${req.query.t as string} `) });
       await client.get('/protected').query({ t: token }).expect(200);
     });
 
