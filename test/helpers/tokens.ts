@@ -22,7 +22,7 @@ const HASH_OF: Record<string, 'sha256' | 'sha384' | 'sha512'> = { HS256: 'sha256
 export function makeToken(payload: unknown, { header = {}, secret = SECRET, hash }: MakeToken = {}): string {
   const fullHeader = { alg: 'HS256', typ: 'JWT', ...header };
   const signingInput = `${b64url(JSON.stringify(fullHeader))}.${b64url(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
-  const algorithm = hash ?? HASH_OF[fullHeader.alg as string] ?? 'sha256';
+  const algorithm = hash ?? HASH_OF[fullHeader.alg] ?? 'sha256';
   return `${signingInput}.${createHmac(algorithm, secret).update(signingInput).digest('base64url')}`;
 }
 
