@@ -1,15 +1,19 @@
-import jwt from 'jsonwebtoken';
+import { createHmac } from 'node:crypto';
 import { configError, describe, optionalString, optionalStrings } from './check.js';
 import { parseDuration } from './duration.js';
 import { entryOptions } from './options.js';
 import { ALGORITHMS, signingKey } from './secret.js';
 import type { Algorithm, SignOptions, TokenPayload } from './types.js';
 
-// Each option that writes a claim, so a payload that already has it is caught early.
+const HASH: Readonly<Record<Algorithm, string>> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+// The claims options write; a payload that already has one is a mistake to catch early.
 const CLAIM_OF = { expiresIn: 'exp', notBefore: 'nbf', issuer: 'iss', audience: 'aud', subject: 'sub', jwtid: 'jti' } as const;
 
 /**
  * Signs a token for a login route: HS256 and one hour of validity by default, `iat` set.
+ * The compact JWS is built here with `node:crypto` (RFC 7515 §7.1), so any JSON object
+ * payload signs as it is, including keys such as `constructor` or `__proto__`.
  *
  * @example
  * res.json({ token: signToken({ sub: user.id, admin: user.admin }, { secret: process.env.SECRET_KEY }) });
@@ -29,30 +33,44 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
       throw configError(`option '${option}' and the payload's '${claim}' claim both set '${claim}'; keep one`);
     }
   }
-  const expiresIn = record.expiresIn ?? (payload.exp === undefined ? 3600 : undefined);
-  const signOptions: jwt.SignOptions = {
-    algorithm: algorithm as Algorithm,
-    // A copy made with spread keeps own `__proto__` keys as data; jsonwebtoken's
-    // own copy (Object.assign) would turn them into the copy's prototype.
-    mutatePayload: true,
-    ...(expiresIn !== undefined && { expiresIn: positive(parseDuration(expiresIn, 'expiresIn'), 'expiresIn') }),
-    ...(record.notBefore !== undefined && { notBefore: parseDuration(record.notBefore, 'notBefore') }),
-    ...optionalClaim('issuer', optionalString(record, 'issuer')),
-    ...optionalClaim('audience', optionalStrings(record, 'audience') as string | string[] | undefined),
-    ...optionalClaim('subject', optionalString(record, 'subject')),
-    ...optionalClaim('jwtid', optionalString(record, 'jwtid')),
-    ...optionalClaim('keyid', optionalString(record, 'keyid')),
-  };
-  try {
-    return jwt.sign({ ...payload }, key, signOptions);
-  } catch (error) {
-    // jsonwebtoken refuses wrong-typed claims (e.g. `exp: '1h'`); that is the caller's mistake.
-    throw new TypeError(`express-token-required: signToken() ${(error as Error).message}`, { cause: error });
+  for (const claim of ['exp', 'nbf', 'iat'] as const) {
+    const value = payload[claim];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+      throw configError(`the payload's '${claim}' must be a number of seconds since the epoch (got ${describe(value)})`);
+    }
   }
+
+  const now = Math.floor(Date.now() / 1000);
+  const expiresIn = record.expiresIn ?? (payload.exp === undefined ? 3600 : undefined);
+  const keyid = optionalString(record, 'keyid');
+  const header = { alg: algorithm, typ: 'JWT', ...(keyid !== undefined && { kid: keyid }) };
+  const claims: TokenPayload = {
+    // Spread copies own `__proto__` keys as data, never as a prototype.
+    ...payload,
+    iat: payload.iat ?? now,
+    ...(expiresIn !== undefined && { exp: now + positive(parseDuration(expiresIn, 'expiresIn'), 'expiresIn') }),
+    ...(record.notBefore !== undefined && { nbf: now + parseDuration(record.notBefore, 'notBefore') }),
+    ...optionalClaim('iss', optionalString(record, 'issuer')),
+    ...optionalClaim('aud', optionalStrings(record, 'audience')),
+    ...optionalClaim('sub', optionalString(record, 'subject')),
+    ...optionalClaim('jti', optionalString(record, 'jwtid')),
+  };
+  let body: string;
+  try {
+    body = JSON.stringify(claims);
+  } catch (error) {
+    throw new TypeError(`express-token-required: signToken() needs a JSON-serialisable payload`, { cause: error });
+  }
+  const input = `${base64url(JSON.stringify(header))}.${base64url(body)}`;
+  return `${input}.${createHmac(HASH[algorithm as Algorithm], key).update(input).digest('base64url')}`;
 }
 
-function optionalClaim<K extends string, V>(name: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [name]: value } as Record<K, V>);
+function base64url(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
+
+function optionalClaim<V>(claim: string, value: V | undefined): Record<string, V> {
+  return value === undefined ? {} : { [claim]: value };
 }
 
 function positive(seconds: number, name: string): number {

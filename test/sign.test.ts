@@ -1,0 +1,129 @@
+// signToken: what a login route issues, checked by hand-decoding and by the middleware.
+import { createHmac, createSecretKey } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { signToken, verifyToken, type SignOptions } from '../src/index.js';
+import { OTHER_SECRET, SECRET } from './helpers/tokens.js';
+
+const T0 = 1_800_000_000;
+
+function decode(token: string): { header: Record<string, unknown>; payload: Record<string, unknown>; signature: string; input: string } {
+  const [h, p, s] = token.split('.') as [string, string, string];
+  const json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return { header: json(h), payload: json(p), signature: s, input: `${h}.${p}` };
+}
+
+describe('signToken', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('signs HS256 with iat and a one-hour exp by default, verifiable by hand', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0 * 1000);
+    const token = signToken({ sub: '42', admin: true }, { secret: SECRET });
+    const { header, payload, signature, input } = decode(token);
+    expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(payload).toEqual({ sub: '42', admin: true, iat: T0, exp: T0 + 3600 });
+    expect(signature).toBe(createHmac('sha256', SECRET).update(input).digest('base64url'));
+  });
+
+  it.each<[string, Partial<SignOptions>, Record<string, unknown>]>([
+    ['expiresIn in seconds', { expiresIn: 90 }, { exp: T0 + 90 }],
+    ['expiresIn as a string', { expiresIn: '30m' }, { exp: T0 + 1800 }],
+    ['expiresIn in days', { expiresIn: '7 days' }, { exp: T0 + 7 * 86_400 }],
+    ['notBefore', { notBefore: '1m' }, { nbf: T0 + 60 }],
+    ['issuer', { issuer: 'auth.example' }, { iss: 'auth.example' }],
+    ['audience', { audience: ['api', 'web'] }, { aud: ['api', 'web'] }],
+    ['subject', { subject: 'user-7' }, { sub: 'user-7' }],
+    ['jwtid', { jwtid: 'id-1' }, { jti: 'id-1' }],
+  ])('writes %s as its claim', (_case, options, claims) => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0 * 1000);
+    expect(decode(signToken({}, { secret: SECRET, ...options })).payload).toMatchObject({ iat: T0, ...claims });
+  });
+
+  it('writes keyid as the header kid', () => {
+    expect(decode(signToken({}, { secret: SECRET, keyid: 'k2' })).header).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'k2' });
+  });
+
+  it.each([
+    ['HS384', 'sha384', 48],
+    ['HS512', 'sha512', 64],
+  ] as const)('signs %s with a long enough key', (algorithm, hash, bytes) => {
+    const secret = 'k'.repeat(bytes);
+    const token = signToken({}, { secret, algorithm });
+    const { header, signature, input } = decode(token);
+    expect(header.alg).toBe(algorithm);
+    expect(signature).toBe(createHmac(hash, secret).update(input).digest('base64url'));
+  });
+
+  it('signs with the first key of an array', async () => {
+    const token = signToken({}, { secret: [OTHER_SECRET, SECRET] });
+    await expect(verifyToken(token, { secret: OTHER_SECRET })).resolves.toMatchObject({ iat: expect.any(Number) });
+    await expect(verifyToken(token, { secret: SECRET })).rejects.toMatchObject({ reason: 'token_invalid' });
+  });
+
+  it.each([
+    ['a Buffer', Buffer.from(SECRET)],
+    ['a KeyObject', createSecretKey(Buffer.from(SECRET))],
+  ])('accepts %s as the secret', async (_case, secret) => {
+    await expect(verifyToken(signToken({ a: 1 }, { secret }), { secret: SECRET })).resolves.toMatchObject({ a: 1 });
+  });
+
+  it('keeps the payload exp when no expiresIn is given, and does not touch the payload', () => {
+    const payload = { sub: '1', exp: T0 };
+    expect(decode(signToken(payload, { secret: SECRET })).payload.exp).toBe(T0);
+    expect(payload).toEqual({ sub: '1', exp: T0 });
+  });
+
+  it('keeps own __proto__ keys as data', () => {
+    const payload = JSON.parse('{"__proto__":{"admin":true},"sub":"1"}') as Record<string, unknown>;
+    expect(decode(signToken(payload, { secret: SECRET })).payload).toMatchObject(JSON.parse('{"__proto__":{"admin":true}}') as object);
+    expect(Object.hasOwn(decode(signToken(payload, { secret: SECRET })).payload, '__proto__')).toBe(true);
+  });
+
+  it('accepts a null-prototype object', () => {
+    const payload = Object.assign(Object.create(null) as Record<string, unknown>, { sub: '1' });
+    expect(decode(signToken(payload, { secret: SECRET })).payload.sub).toBe('1');
+  });
+
+  it.each<[string, unknown, unknown, RegExp]>([
+    ['an array payload', [1], { secret: SECRET }, /plain object payload/],
+    ['a string payload', 'sub', { secret: SECRET }, /plain object payload/],
+    ['a null payload', null, { secret: SECRET }, /plain object payload/],
+    ['a Buffer payload', Buffer.from('{}'), { secret: SECRET }, /plain object payload/],
+    ['a class instance payload', new (class User { id = 1; })(), { secret: SECRET }, /plain object payload/],
+    ['a Date payload', new Date(), { secret: SECRET }, /plain object payload/],
+    ['no options', {}, undefined, /signToken\(\) needs an options object/],
+    ['no secret', {}, {}, /'secret' is required/],
+    ['a short secret', {}, { secret: 'short' }, /at least 32 bytes for HS256 \(got 5\)/],
+    ['a 32-byte secret for HS512', {}, { secret: SECRET.slice(0, 32), algorithm: 'HS512' }, /at least 64 bytes for HS512/],
+    ['a resolver secret', {}, { secret: () => SECRET }, /needs the secret itself, not a resolver/],
+    ['algorithm none', {}, { secret: SECRET, algorithm: 'none' }, /"none" is not supported/],
+    ['algorithm RS256', {}, { secret: SECRET, algorithm: 'RS256' }, /"RS256" is not supported/],
+    ['a misspelt option', {}, { secret: SECRET, expiresin: '1h' }, /unknown option 'expiresin' for signToken\(\); did you mean 'expiresIn'\?/],
+    ['a verify option', {}, { secret: SECRET, algorithms: ['HS256'] }, /did you mean 'algorithm'\?/],
+    ['a middleware option', {}, { secret: SECRET, loadUser: () => ({}) }, /it belongs to tokenRequired\(\)/],
+    ['expiresIn without a unit', {}, { secret: SECRET, expiresIn: '3600' }, /'expiresIn' must be a number of seconds or a string with a unit/],
+    ['a zero expiresIn', {}, { secret: SECRET, expiresIn: 0 }, /'expiresIn' must be more than 0 seconds/],
+    ['a negative notBefore', {}, { secret: SECRET, notBefore: -5 }, /'notBefore'/],
+    ['expiresIn with a payload exp', { exp: T0 }, { secret: SECRET, expiresIn: '1h' }, /'expiresIn' and the payload's 'exp' claim both set 'exp'/],
+    ['issuer with a payload iss', { iss: 'a' }, { secret: SECRET, issuer: 'b' }, /'issuer' and the payload's 'iss'/],
+    ['a string exp in the payload', { exp: '1h' }, { secret: SECRET }, /payload's 'exp' must be a number of seconds/],
+    ['a NaN iat in the payload', { iat: Number.NaN }, { secret: SECRET }, /payload's 'iat' must be a number/],
+    ['a BigInt in the payload', { n: 1n }, { secret: SECRET }, /JSON-serialisable payload/],
+    ['an empty issuer', {}, { secret: SECRET, issuer: '' }, /'issuer' must be a non-empty string/],
+  ])('throws a TypeError for %s', (_case, payload, options, message) => {
+    const sign = () => signToken(payload as Record<string, unknown>, options as SignOptions);
+    expect(sign).toThrow(TypeError);
+    expect(sign).toThrow(message);
+  });
+});
+
+it('signs keys that collide with Object.prototype names, and they verify unchanged', async () => {
+  const payload = JSON.parse('{"constructor":"c","toString":1,"hasOwnProperty":[],"__proto__":{"x":1},"valueOf":null}') as Record<string, unknown>;
+  const verified = await verifyToken(signToken(payload, { secret: SECRET }), { secret: SECRET });
+  const { iat: _iat, exp: _exp, ...rest } = verified;
+  expect(rest).toStrictEqual(payload);
+  expect(Object.getPrototypeOf(verified)).toBe(Object.prototype);
+});

@@ -1,0 +1,64 @@
+// What users write in handlers and options must type-check exactly.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  signToken,
+  TokenError,
+  tokenRequired,
+  verifyToken,
+  type ErrorEnvelope,
+  type Secret,
+  type TokenErrorReason,
+  type TokenPayload,
+  type TokenRequiredOptions,
+  type VerifyOptions,
+} from '../src/index.js';
+
+describe('types', () => {
+  it('types req.auth and req.user in any handler after import', () => {
+    const handler = (req: Request) => {
+      expectTypeOf(req.auth).toEqualTypeOf<TokenPayload | undefined>();
+      expectTypeOf(req.user).toEqualTypeOf<Express.User | undefined>();
+      expectTypeOf(req.auth?.sub).toEqualTypeOf<string | undefined>();
+      expectTypeOf(req.auth?.aud).toEqualTypeOf<string | string[] | undefined>();
+      expectTypeOf(req.auth?.exp).toEqualTypeOf<number | undefined>();
+      expectTypeOf(req.auth?.admin).toEqualTypeOf<unknown>();
+    };
+    expectTypeOf(handler).toBeFunction();
+  });
+
+  it('returns an Express RequestHandler', () => {
+    expectTypeOf(tokenRequired).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf(tokenRequired).parameter(0).toEqualTypeOf<TokenRequiredOptions>();
+  });
+
+  it('types the options and their hooks', () => {
+    expectTypeOf<TokenRequiredOptions>().toHaveProperty('secret').toEqualTypeOf<Secret>();
+    expectTypeOf<TokenRequiredOptions['loadUser']>().parameters.toEqualTypeOf<[TokenPayload, Request]>();
+    expectTypeOf<TokenRequiredOptions['isRevoked']>().parameters.toEqualTypeOf<[TokenPayload, Request]>();
+    expectTypeOf<TokenRequiredOptions['onError']>().parameters.toEqualTypeOf<[TokenError, Request, Response, NextFunction]>();
+    expectTypeOf<TokenRequiredOptions['algorithms']>().toEqualTypeOf<readonly ('HS256' | 'HS384' | 'HS512')[] | undefined>();
+    expectTypeOf<{ secret: string; algorithms: ['RS256'] }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ secret: string; methods: ['POST']; bearer: true; loadUser: (p: TokenPayload) => Promise<{ id: string } | null> }>().toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ algorithms: ['HS256'] }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ secret: (header: { kid?: string }) => Promise<string | undefined> }>().toExtend<VerifyOptions>();
+  });
+
+  it('types TokenError', () => {
+    expectTypeOf<TokenError>().toExtend<Error>();
+    expectTypeOf<TokenError['reason']>().toEqualTypeOf<TokenErrorReason>();
+    expectTypeOf<TokenErrorReason>().toEqualTypeOf<'token_missing' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found'>();
+    expectTypeOf<TokenError['status']>().toEqualTypeOf<400 | 401>();
+    expectTypeOf<TokenError['statusCode']>().toEqualTypeOf<400 | 401>();
+    expectTypeOf<TokenError['expose']>().toEqualTypeOf<true>();
+    expectTypeOf<TokenError['name']>().toEqualTypeOf<'TokenError'>();
+    expectTypeOf<TokenError['cause']>().toEqualTypeOf<unknown>();
+    expectTypeOf<TokenError['toJSON']>().returns.toEqualTypeOf<ErrorEnvelope>();
+  });
+
+  it('types signToken and verifyToken', () => {
+    expectTypeOf(signToken).returns.toEqualTypeOf<string>();
+    expectTypeOf(verifyToken).returns.toEqualTypeOf<Promise<TokenPayload>>();
+    expectTypeOf(signToken).toBeCallableWith({ sub: '1', admin: true }, { secret: 'x', expiresIn: '30m' });
+  });
+});
