@@ -3,7 +3,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', 'reports/', '.stryker-tmp/'] },
+  { ignores: ['dist/', 'coverage/', 'reports/', '.stryker-tmp/', '.readme-test-*/'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
@@ -12,7 +12,7 @@ export default defineConfig(
       // noUncheckedIndexedAccess is on; `!` marks an index already proven in range.
       '@typescript-eslint/no-non-null-assertion': 'off',
       // Express tells error handlers by their four parameters; `_next` must stay.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {

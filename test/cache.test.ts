@@ -1,0 +1,149 @@
+// The verified-token cache: a repeated token skips the HMAC, never the rules.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Lru } from '../src/cache.js';
+import { tokenRequired, verifyToken, type TokenRequiredOptions, type VerifyOptions } from '../src/index.js';
+import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';
+import { makeToken, SECRET, validToken } from './helpers/tokens.js';
+
+const T0 = 1_800_000_000;
+const at = (seconds: number) => {
+  vi.setSystemTime(seconds * 1000);
+};
+
+describe.each(EXPRESS)('%s: cache', (_name, express) => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('still refuses a cached token once it expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at(T0);
+    const token = makeToken({ sub: '1', exp: T0 + 10 });
+    const { client } = createApp(express, { cache: true });
+    await client.get('/protected').set('token', token).expect(200);
+    at(T0 + 9);
+    await client.get('/protected').set('token', token).expect(200);
+    at(T0 + 10);
+    const res = await client.get('/protected').set('token', token).expect(401);
+    expect(res.body).toEqual(ENVELOPE.expired);
+  });
+
+  it('applies clockTolerance and maxAge to cached tokens as to new ones', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at(T0);
+    const token = makeToken({ iat: T0, exp: T0 + 3600 });
+    const { client } = createApp(express, { cache: true, maxAge: 60, clockTolerance: 5 });
+    await client.get('/protected').set('token', token).expect(200);
+    at(T0 + 64);
+    await client.get('/protected').set('token', token).expect(200);
+    at(T0 + 65);
+    const res = await client.get('/protected').set('token', token).expect(401);
+    expect(res.body).toEqual(ENVELOPE.expired);
+  });
+
+  it('checks nbf on every hit (a clock set back)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at(T0);
+    const token = makeToken({ nbf: T0 - 5, exp: T0 + 3600 });
+    const { client } = createApp(express, { cache: true });
+    await client.get('/protected').set('token', token).expect(200);
+    at(T0 - 100);
+    const res = await client.get('/protected').set('token', token).expect(401);
+    expect(res.body).toEqual(ENVELOPE.invalid);
+  });
+
+  it('keys entries by the full token: a cached token with another signature is refused', async () => {
+    const token = validToken();
+    const forged = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    const { client, handled } = createApp(express, { cache: true });
+    await client.get('/protected').set('token', token).expect(200);
+    const res = await client.get('/protected').set('token', forged).expect(401);
+    expect(res.body).toEqual(ENVELOPE.invalid);
+    expect(handled).toHaveLength(1);
+  });
+
+  it('runs isRevoked and loadUser on every request', async () => {
+    const calls = { isRevoked: 0, loadUser: 0 };
+    let revoked = false;
+    const options: Partial<TokenRequiredOptions> = {
+      cache: { max: 10 },
+      isRevoked: () => { calls.isRevoked++; return revoked; },
+      loadUser: () => { calls.loadUser++; return { id: 1 }; },
+    };
+    const { client } = createApp(express, options);
+    const token = validToken();
+    await client.get('/protected').set('token', token).expect(200);
+    await client.get('/protected').set('token', token).expect(200);
+    revoked = true;
+    const res = await client.get('/protected').set('token', token).expect(401);
+    expect(res.body).toEqual(ENVELOPE.revoked);
+    expect(calls).toEqual({ isRevoked: 3, loadUser: 2 });
+  });
+
+  it('never caches a failure: a token refused for its audience stays refused', async () => {
+    const { client } = createApp(express, { cache: true, audience: 'api' });
+    const token = validToken({ aud: 'web' });
+    for (let i = 0; i < 2; i++) {
+      const res = await client.get('/protected').set('token', token).expect(401);
+      expect(res.body).toEqual(ENVELOPE.invalid);
+    }
+  });
+
+  it('freezes a cached payload, so no handler can alter what another request sees', async () => {
+    const { client, handled } = createApp(express, { cache: true });
+    const token = validToken({ roles: ['reader'] });
+    await client.get('/protected').set('token', token).expect(200);
+    await client.get('/protected').set('token', token).expect(200);
+    expect(Object.isFrozen(handled[1]?.auth)).toBe(true);
+    expect(Object.isFrozen(handled[1]?.auth?.roles)).toBe(true);
+    expect(handled[1]?.auth).toBe(handled[0]?.auth);
+  });
+});
+
+describe('cache with verifyToken', () => {
+  it('returns the cached payload for the same options object', async () => {
+    const options: VerifyOptions = { secret: SECRET, cache: true };
+    const token = validToken();
+    const first = await verifyToken(token, options);
+    expect(await verifyToken(token, options)).toBe(first);
+    expect(await verifyToken(token, { secret: SECRET })).not.toBe(first);
+  });
+
+  it('caches tokens verified through a resolver too', async () => {
+    let calls = 0;
+    const options: VerifyOptions = { secret: () => { calls++; return SECRET; }, cache: true };
+    const token = validToken();
+    await verifyToken(token, options);
+    await verifyToken(token, options);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('cache option', () => {
+  it.each<[string, unknown, RegExp]>([
+    ['a string', 'yes', /option 'cache' must be true, false or \{ max: number \}/],
+    ['a zero max', { max: 0 }, /option 'max' must be an integer of at least 1/],
+    ['a misspelt key', { maxx: 5 }, /unknown option 'maxx' for option 'cache'; did you mean 'max'\?/],
+  ])('refuses %s', (_case, cache, message) => {
+    expect(() => tokenRequired({ secret: SECRET, cache } as TokenRequiredOptions)).toThrow(message);
+  });
+
+  it.each([false, undefined, true, {}, { max: 5 }])('accepts %s', (cache) => {
+    expect(typeof tokenRequired({ secret: SECRET, cache })).toBe('function');
+  });
+});
+
+describe('Lru', () => {
+  it('keeps at most max entries, dropping the least recently used', () => {
+    const lru = new Lru<string, number>(2);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    expect(lru.get('a')).toBe(1);
+    lru.set('c', 3);
+    expect([lru.get('a'), lru.get('b'), lru.get('c'), lru.size]).toEqual([1, undefined, 3, 2]);
+    lru.set('c', 4);
+    expect([lru.get('c'), lru.size]).toEqual([4, 2]);
+    lru.delete('c');
+    expect([lru.get('c'), lru.size]).toEqual([undefined, 1]);
+  });
+});
