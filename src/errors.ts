@@ -1,5 +1,11 @@
 /** Why a request was refused. Stable: branch on it, never on `message`. */
-export type TokenErrorReason = 'token_missing' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found';
+export type TokenErrorReason =
+  | 'token_missing'
+  | 'token_ambiguous'
+  | 'token_invalid'
+  | 'token_expired'
+  | 'token_revoked'
+  | 'user_not_found';
 
 /** The JSON body of every refusal, as the Flask original answers. */
 export interface ErrorEnvelope {
@@ -13,6 +19,7 @@ export interface ErrorEnvelope {
 
 const REASONS: Readonly<Record<TokenErrorReason, { readonly status: 400 | 401; readonly message: string }>> = {
   token_missing: { status: 400, message: 'Token header is required' },
+  token_ambiguous: { status: 400, message: 'Token must be sent in one place' },
   token_invalid: { status: 401, message: 'Invalid Token' },
   token_expired: { status: 401, message: 'Token expired' },
   token_revoked: { status: 401, message: 'Token revoked' },

@@ -1,4 +1,5 @@
 // Finding the token in request headers. Framework-free: it takes Node's header record.
+import { TokenError } from './errors.js';
 
 /** Where a token was found: the named header, `Authorization: Bearer`, or the app's `getToken`. */
 export type TokenSource = 'header' | 'bearer' | 'custom';
@@ -21,13 +22,21 @@ export function cleanToken(value: unknown): string | undefined {
   return token ? token : undefined;
 }
 
-/** The token from the `header` header (lower-case name), or else from `Authorization: Bearer` when allowed. */
+/**
+ * The token from the `header` header (lower-case name) and, when allowed, `Authorization: Bearer`.
+ * Two different tokens are refused: RFC 6750 §2 lets a client use one method only, and
+ * picking one would let a proxy's header and the client's disagree unnoticed.
+ */
 export function extractToken(headers: Headers, header: string, bearer: boolean): FoundToken | undefined {
   const fromHeader = cleanToken(headers[header]);
+  const fromBearer = bearer ? bearerToken(headers.authorization) : undefined;
+  if (fromHeader !== undefined && fromBearer !== undefined && fromHeader !== fromBearer) throw new TokenError('token_ambiguous');
   if (fromHeader !== undefined) return { token: fromHeader, source: 'header' };
-  if (!bearer) return undefined;
-  const authorization = cleanToken(headers.authorization);
-  const scheme = authorization === undefined ? null : BEARER.exec(authorization);
-  const fromBearer = scheme ? cleanToken(authorization?.slice(scheme[0].length)) : undefined;
   return fromBearer === undefined ? undefined : { token: fromBearer, source: 'bearer' };
+}
+
+function bearerToken(authorization: unknown): string | undefined {
+  const value = cleanToken(authorization);
+  const scheme = value === undefined ? null : BEARER.exec(value);
+  return scheme ? cleanToken(value?.slice(scheme[0].length)) : undefined;
 }

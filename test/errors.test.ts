@@ -5,6 +5,7 @@ import { TokenError, type TokenErrorReason } from '../src/index.js';
 describe('TokenError', () => {
   it.each<[TokenErrorReason, number, string, string]>([
     ['token_missing', 400, 'Bad Request', 'Token header is required'],
+    ['token_ambiguous', 400, 'Bad Request', 'Token must be sent in one place'],
     ['token_invalid', 401, 'Unauthorized', 'Invalid Token'],
     ['token_expired', 401, 'Unauthorized', 'Token expired'],
     ['token_revoked', 401, 'Unauthorized', 'Token revoked'],

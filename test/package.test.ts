@@ -69,7 +69,7 @@ describe('the packed package', () => {
 import type { Request } from 'express';
 const guard: import('express').RequestHandler = tokenRequired({ secret: 'x'.repeat(32), loadUser: (p) => ({ id: p.sub }) });
 const handler = (req: Request): string | undefined => req.auth?.sub;
-const reason: 'token_missing' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' = new TokenError('token_invalid').reason;
+const reason: 'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' = new TokenError('token_invalid').reason;
 // @ts-expect-error: an unknown algorithm is a type error
 tokenRequired({ secret: 'x', algorithms: ['RS256'] });
 export { guard, handler, reason };

@@ -74,6 +74,24 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
       expect(handled).toHaveLength(0);
     });
 
+    it('refuses different tokens in both places with 400 "Token must be sent in one place"', async () => {
+      const { client, handled } = createApp(express, { bearer: true });
+      const res = await client.get('/protected').set('token', token).set('Authorization', `Bearer ${validToken({ sub: '7' })}`).expect(400);
+      expect(res.body).toEqual({ code: '400', status: 'Bad Request', message: 'Token must be sent in one place' });
+      expect(res.headers['www-authenticate']).toBeUndefined();
+      expect(handled).toHaveLength(0);
+    });
+
+    it('accepts the same token in both places', async () => {
+      const { client } = createApp(express, { bearer: true });
+      await client.get('/protected').set('token', token).set('Authorization', `Bearer ${token}`).expect(200);
+    });
+
+    it('ignores a non-Bearer Authorization beside the token header', async () => {
+      const { client } = createApp(express, { bearer: true });
+      await client.get('/protected').set('token', token).set('Authorization', 'Basic YTpi').expect(200);
+    });
+
     it('still accepts the `token` header', async () => {
       const { client } = createApp(express, { bearer: true });
       await client.get('/protected').set('token', token).expect(200);

@@ -47,7 +47,7 @@ describe('types', () => {
   it('types TokenError', () => {
     expectTypeOf<TokenError>().toExtend<Error>();
     expectTypeOf<TokenError['reason']>().toEqualTypeOf<TokenErrorReason>();
-    expectTypeOf<TokenErrorReason>().toEqualTypeOf<'token_missing' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found'>();
+    expectTypeOf<TokenErrorReason>().toEqualTypeOf<'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found'>();
     expectTypeOf<TokenError['status']>().toEqualTypeOf<400 | 401>();
     expectTypeOf<TokenError['statusCode']>().toEqualTypeOf<400 | 401>();
     expectTypeOf<TokenError['expose']>().toEqualTypeOf<true>();
