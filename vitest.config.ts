@@ -1,10 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+const mutating = Boolean(process.env.STRYKER_MUTATOR_WORKER);
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // These test the build in dist/, which Stryker does not rebuild per mutant.
+    exclude: mutating ? ['test/package.test.ts', 'test/readme.test.ts'] : [],
     // expectTypeOf in test/**/*.test-d.ts, checked by tsc inside `vitest run`; off under Stryker.
-    typecheck: { enabled: !process.env.STRYKER_MUTATOR_WORKER, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    typecheck: { enabled: !mutating, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],

@@ -10,7 +10,8 @@ import { EXPRESS, type ExpressFactory } from './helpers/app.js';
 import { SECRET } from './helpers/tokens.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20261129);
-const RUNS = Number(process.env.FC_RUNS ?? 1500);
+// Fewer runs per mutant under Stryker: the other suites pin the exact behaviour.
+const RUNS = Number(process.env.FC_RUNS ?? (process.env.STRYKER_MUTATOR_WORKER ? 100 : 1500));
 
 const ENVELOPES = [
   { code: '400', status: 'Bad Request', message: 'Token header is required' },
