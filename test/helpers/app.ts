@@ -5,10 +5,13 @@ import request from 'supertest';
 import { tokenRequired, type TokenRequiredOptions } from '../../src/index.js';
 import { SECRET } from './tokens.js';
 
-export const EXPRESS = [
-  ['express 5', express5],
-  ['express 4', express4],
-] as const;
+// Under Stryker one version suffices: the mutated code is ours, not Express's.
+export const EXPRESS = process.env.STRYKER_MUTATOR_WORKER
+  ? ([['express 5', express5]] as const)
+  : ([
+      ['express 5', express5],
+      ['express 4', express4],
+    ] as const);
 
 export type ExpressFactory = (typeof EXPRESS)[number][1];
 
