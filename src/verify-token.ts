@@ -5,37 +5,54 @@ import { entryOptions, resolveVerifyOptions } from './options.js';
 import type { TokenPayload, VerifyOptions } from './types.js';
 import { createVerifier, type Verifier } from './verify.js';
 
+interface Resolved {
+  /** The options' own entries when they were resolved. */
+  readonly entries: readonly (readonly [string, unknown])[];
+  readonly verify: Verifier;
+}
+
 // Resolving options builds key objects and checks everything: done once per options
-// object, and again only when one of its values has been replaced.
-const verifiers = new WeakMap<object, { readonly values: readonly unknown[]; readonly verify: Verifier }>();
+// object, and again only when one of its values has been replaced, added or removed.
+const resolved = new WeakMap<object, Resolved>();
 
 function verifierFor(options: VerifyOptions): Verifier {
+  const known = resolved.get(options);
+  if (known && sameEntries(options as unknown as Record<string, unknown>, known.entries)) return known.verify;
   const record = entryOptions(options, 'verifyToken()');
-  const values = Object.values(record);
-  const known = verifiers.get(record);
-  if (known && known.values.length === values.length && known.values.every((value, i) => value === values[i])) {
-    return known.verify;
-  }
   const verify = createVerifier(resolveVerifyOptions(record));
-  verifiers.set(record, { values, verify });
+  resolved.set(record, { entries: Object.entries(record), verify });
   return verify;
 }
+
+function sameEntries(options: Record<string, unknown>, entries: Resolved['entries']): boolean {
+  let count = 0;
+  // Counted without allocating: this runs on every call.
+  for (const name in options) if (Object.hasOwn(options, name)) count++;
+  if (count !== entries.length) return false;
+  for (const [name, value] of entries) if (options[name] !== value) return false;
+  return true;
+}
+
+// Everything thrown here is a TokenError, a TypeError or a HookFailure carrying the hook's Error.
+const unwrap = (error: unknown): Error => (error instanceof HookFailure ? error.error : (error as Error));
 
 /**
  * Verifies a token exactly as `tokenRequired` does, for WebSocket upgrades, queue
  * consumers and tests. Resolves to the payload; rejects with a `TokenError` for a bad
  * token (an empty one: `token_missing`) or a `TypeError` for bad options.
+ * Options are resolved once per options object: pass the same object on every call.
  *
  * @example
  * const payload = await verifyToken(token, { secret: process.env.SECRET_KEY });
  */
-export async function verifyToken(token: string | null | undefined, options: VerifyOptions): Promise<TokenPayload> {
-  const verify = verifierFor(options);
-  const clean = cleanToken(token);
-  if (clean === undefined) throw new TokenError('token_missing');
+export function verifyToken(token: string | null | undefined, options: VerifyOptions): Promise<TokenPayload> {
   try {
-    return await verify(clean);
+    const verify = verifierFor(options);
+    const clean = cleanToken(token);
+    if (clean === undefined) throw new TokenError('token_missing');
+    const result = verify(clean);
+    return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(unwrap(error))) : Promise.resolve(result);
   } catch (error) {
-    throw error instanceof HookFailure ? error.error : error;
+    return Promise.reject(unwrap(error));
   }
 }

@@ -7,8 +7,11 @@ import { toKeyObject } from './secret.js';
 import type { Algorithm, SecretKey, TokenHeader, TokenPayload } from './types.js';
 import { Lru, TokenCache } from './cache.js';
 
-/** Verifies one token string; a bad token rejects with TokenError, a failing resolver with HookFailure. */
-export type Verifier = (token: string) => Promise<TokenPayload>;
+/**
+ * Verifies one token string: a bad token throws (or rejects with) a TokenError, a failing
+ * resolver a HookFailure. Synchronous unless a resolver is asked, so a cache hit costs no promise.
+ */
+export type Verifier = (token: string) => TokenPayload | Promise<TokenPayload>;
 
 type Decoded = { header: TokenHeader; payload: unknown };
 
@@ -79,15 +82,19 @@ export function createVerifier(config: VerifyConfig): Verifier {
 
   const cache = config.cache && new TokenCache(config.cache.max, config.clockTolerance, config.maxAge);
 
-  return async (token) => {
+  const remember = (token: string, payload: TokenPayload): TokenPayload => {
+    cache?.set(token, payload);
+    return payload;
+  };
+  const { keys } = config;
+
+  return (token) => {
     // Before any decoding, so an oversized token costs nothing.
     if (token.length > config.maxTokenLength) throw new TokenError('token_invalid');
     const cached = cache?.get(token);
     if (cached) return cached;
-    const { keys } = config;
-    const payload = keys.kind === 'static' ? verifyWith(token, keys.keys) : await verifyWithResolver(token, keys);
-    cache?.set(token, payload);
-    return payload;
+    if (keys.kind === 'static') return remember(token, verifyWith(token, keys.keys));
+    return verifyWithResolver(token, keys).then((payload) => remember(token, payload));
   };
 }
 

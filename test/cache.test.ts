@@ -134,16 +134,38 @@ describe('cache option', () => {
 });
 
 describe('Lru', () => {
-  it('keeps at most max entries, dropping the least recently used', () => {
-    const lru = new Lru<string, number>(2);
+  it.each([1, 2, 3, 10, 1000])('never holds more than max (%i) entries', (max) => {
+    const lru = new Lru<number, number>(max);
+    for (let i = 0; i < 5 * max + 7; i++) {
+      lru.set(i, i);
+      expect(lru.size).toBeLessThanOrEqual(max);
+    }
+    expect(lru.get(5 * max + 6)).toBe(5 * max + 6);
+  });
+
+  it('keeps an entry that is used and drops one that is not', () => {
+    const lru = new Lru<string, number>(4);
+    lru.set('used', 1);
+    lru.set('unused', 2);
+    for (let i = 0; i < 20; i++) {
+      lru.set(`filler-${String(i)}`, i);
+      expect(lru.get('used')).toBe(1);
+    }
+    expect(lru.get('unused')).toBeUndefined();
+  });
+
+  it('replaces and deletes', () => {
+    const lru = new Lru<string, number>(10);
     lru.set('a', 1);
-    lru.set('b', 2);
-    expect(lru.get('a')).toBe(1);
-    lru.set('c', 3);
-    expect([lru.get('a'), lru.get('b'), lru.get('c'), lru.size]).toEqual([1, undefined, 3, 2]);
+    lru.set('a', 2);
+    expect([lru.get('a'), lru.size]).toEqual([2, 1]);
+    lru.set('b', 3);
     lru.set('c', 4);
-    expect([lru.get('c'), lru.size]).toEqual([4, 2]);
-    lru.delete('c');
-    expect([lru.get('c'), lru.size]).toEqual([undefined, 1]);
+    lru.set('d', 5);
+    lru.set('e', 6);
+    lru.set('a', 7);
+    expect([lru.get('a'), lru.size]).toEqual([7, 5]);
+    lru.delete('a');
+    expect([lru.get('a'), lru.size]).toEqual([undefined, 4]);
   });
 });
