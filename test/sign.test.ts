@@ -1,10 +1,11 @@
 // signToken: what a login route issues, checked by hand-decoding and by the middleware.
 import { createHmac, createSecretKey } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { signToken, verifyToken, type SignOptions } from '../src/index.js';
+import { signToken, verifyToken, type SignClaimOptions, type SignOptions } from '../src/index.js';
 import { OTHER_SECRET, SECRET } from './helpers/tokens.js';
 
 const T0 = 1_800_000_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function decode(token: string): { header: Record<string, unknown>; payload: Record<string, unknown>; signature: string; input: string } {
   const [h, p, s] = token.split('.') as [string, string, string];
@@ -17,17 +18,17 @@ describe('signToken', () => {
     vi.useRealTimers();
   });
 
-  it('signs HS256 with iat and a one-hour exp by default, verifiable by hand', () => {
+  it('signs HS256 with iat, a one-hour exp and a random jti by default, verifiable by hand', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(T0 * 1000);
     const token = signToken({ sub: '42', admin: true }, { secret: SECRET });
     const { header, payload, signature, input } = decode(token);
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
-    expect(payload).toEqual({ sub: '42', admin: true, iat: T0, exp: T0 + 3600 });
+    expect(payload).toEqual({ sub: '42', admin: true, iat: T0, exp: T0 + 3600, jti: expect.stringMatching(UUID) });
     expect(signature).toBe(createHmac('sha256', SECRET).update(input).digest('base64url'));
   });
 
-  it.each<[string, Partial<SignOptions>, Record<string, unknown>]>([
+  it.each<[string, SignClaimOptions, Record<string, unknown>]>([
     ['expiresIn in seconds', { expiresIn: 90 }, { exp: T0 + 90 }],
     ['expiresIn as a string', { expiresIn: '30m' }, { exp: T0 + 1800 }],
     ['expiresIn in days', { expiresIn: '7 days' }, { exp: T0 + 7 * 86_400 }],
@@ -122,7 +123,7 @@ describe('signToken', () => {
 
 it('signs keys that collide with Object.prototype names, and they verify unchanged', async () => {
   const payload = JSON.parse('{"constructor":"c","toString":1,"hasOwnProperty":[],"__proto__":{"x":1},"valueOf":null}') as Record<string, unknown>;
-  const verified = await verifyToken(signToken(payload, { secret: SECRET }), { secret: SECRET });
+  const verified = await verifyToken(signToken(payload, { secret: SECRET, jwtid: false }), { secret: SECRET });
   const { iat: _iat, exp: _exp, ...rest } = verified;
   expect(rest).toStrictEqual(payload);
   expect(Object.getPrototypeOf(verified)).toBe(Object.prototype);
