@@ -47,7 +47,11 @@ export function requireClaims(check: ClaimsCheck | ClaimsPredicate): RequestHand
     throw configError('requireClaims is a factory: write requireClaims({ admin: true }), not requireClaims');
   }
   if (typeof check === 'function') {
-    return guard(async (payload, req) => (await check(payload, req)) === true);
+    return guard(async (payload, req) => {
+      // Fail closed: a JavaScript predicate returning a truthy non-boolean (`'false'`, a user object) denies.
+      const allowed: unknown = await check(payload, req);
+      return allowed === true;
+    });
   }
   const expected = resolveClaims(check);
   return guard((payload) => Promise.resolve(expected.every(([claim, values]) => claimMatches(payload, claim, values))));

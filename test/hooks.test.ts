@@ -1,7 +1,7 @@
 // Steps 5 to 7, and the rule for every hook: its failure goes to the app's error handler.
 import type { NextFunction, Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
-import { TokenError, tokenRequired, type TokenRequiredOptions } from '../src/index.js';
+import { TokenError, tokenRequired } from '../src/index.js';
 import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
 import { OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
 
