@@ -43,6 +43,40 @@ describe('signToken', () => {
     expect(decode(signToken({}, { secret: SECRET, ...options })).payload).toMatchObject({ iat: T0, ...claims });
   });
 
+  describe('jti', () => {
+    it('is a fresh random UUID on every token by default', () => {
+      const ids = Array.from({ length: 50 }, () => decode(signToken({ sub: '1' }, { secret: SECRET })).payload.jti);
+      for (const id of ids) expect(id).toMatch(UUID);
+      expect(new Set(ids).size).toBe(50);
+    });
+
+    it.each<[string, Record<string, unknown>, SignClaimOptions, unknown]>([
+      ['an explicit jwtid wins over the random default', {}, { jwtid: 'id-7' }, 'id-7'],
+      ['jwtid: false writes none', {}, { jwtid: false }, undefined],
+      ["the payload's own jti stays", { jti: 'mine' }, {}, 'mine'],
+      ["the payload's own jti stays with jwtid: false", { jti: 'mine' }, { jwtid: false }, 'mine'],
+      ['jwtid: undefined is the default', {}, { jwtid: undefined }, expect.stringMatching(UUID)],
+    ])('%s', (_case, payload, options, jti) => {
+      const claims = decode(signToken(payload, { secret: SECRET, ...options })).payload;
+      expect(claims.jti).toEqual(jti);
+      if (jti === undefined) expect(claims).not.toHaveProperty('jti');
+    });
+
+    it.each<[string, unknown, RegExp]>([
+      ['true', true, /option 'jwtid' must be a non-empty string, or false for no jti \(got true\)/],
+      ['an empty string', '', /option 'jwtid' must be a non-empty string, or false for no jti \(got ""\)/],
+      ['a number', 7, /\(got 7\)/],
+    ])('refuses jwtid %s with a TypeError', (_case, jwtid, message) => {
+      const sign = () => signToken({}, { secret: SECRET, jwtid } as SignOptions);
+      expect(sign).toThrow(TypeError);
+      expect(sign).toThrow(message);
+    });
+
+    it("refuses jwtid together with the payload's jti", () => {
+      expect(() => signToken({ jti: 'a' }, { secret: SECRET, jwtid: 'b' })).toThrow(/'jwtid' and the payload's 'jti' claim both set 'jti'/);
+    });
+  });
+
   it('writes keyid as the header kid', () => {
     expect(decode(signToken({}, { secret: SECRET, keyid: 'k2' })).header).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'k2' });
   });
