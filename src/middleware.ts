@@ -1,11 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { configError } from './check.js';
 import { TokenError } from './errors.js';
-import { cleanToken, extractToken, type FoundToken } from './extract.js';
+import { cleanToken, extractToken, type FoundToken, type TokenSource } from './extract.js';
 import { HookFailure, callHook } from './hook.js';
 import { resolveMiddlewareOptions } from './options.js';
 import { refuse, rememberAuthentication } from './respond.js';
-import type { TokenSource } from './extract.js';
 import type { TokenPayload, TokenRequiredOptions } from './types.js';
 import { createVerifier } from './verify.js';
 
