@@ -5,7 +5,11 @@ export type TokenErrorReason =
   | 'token_invalid'
   | 'token_expired'
   | 'token_revoked'
-  | 'user_not_found';
+  | 'user_not_found'
+  | 'insufficient_permissions';
+
+/** The HTTP status of a refusal: 400 (no usable token), 401 (a bad token), 403 (a good token, not allowed). */
+export type TokenErrorStatus = 400 | 401 | 403;
 
 /** The JSON body of every refusal, as the Flask original answers. */
 export interface ErrorEnvelope {
@@ -17,16 +21,17 @@ export interface ErrorEnvelope {
   readonly message: string;
 }
 
-const REASONS: Readonly<Record<TokenErrorReason, { readonly status: 400 | 401; readonly message: string }>> = {
+const REASONS: Readonly<Record<TokenErrorReason, { readonly status: TokenErrorStatus; readonly message: string }>> = {
   token_missing: { status: 400, message: 'Token header is required' },
   token_ambiguous: { status: 400, message: 'Token must be sent in one place' },
   token_invalid: { status: 401, message: 'Invalid Token' },
   token_expired: { status: 401, message: 'Token expired' },
   token_revoked: { status: 401, message: 'Token revoked' },
   user_not_found: { status: 401, message: 'User not found' },
+  insufficient_permissions: { status: 403, message: 'Insufficient permissions' },
 };
 
-const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized' } as const;
+const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' } as const;
 
 export interface TokenErrorOptions {
   /** The underlying error, for logs; never sent to the client. */
@@ -36,15 +41,16 @@ export interface TokenErrorOptions {
 }
 
 /**
- * A refused request: missing, invalid, expired or revoked token, or no such user.
+ * A refused request: missing, invalid, expired or revoked token, no such user, or a
+ * token without the permissions a guard (`requireClaims`, `requireScopes`) asks for.
  * Shaped for Express's error handler (`status`, `statusCode`, `expose`, `headers`),
  * so `onError: (err, req, res, next) => next(err)` works as is.
  */
 export class TokenError extends Error {
   override readonly name = 'TokenError';
   readonly reason: TokenErrorReason;
-  readonly status: 400 | 401;
-  readonly statusCode: 400 | 401;
+  readonly status: TokenErrorStatus;
+  readonly statusCode: TokenErrorStatus;
   /** The message is fixed and safe to send to the client. */
   readonly expose = true;
   readonly headers: Readonly<Record<string, string>>;

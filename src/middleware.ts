@@ -1,18 +1,23 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { configError } from './check.js';
 import { TokenError } from './errors.js';
-import { cleanToken, extractToken, type FoundToken } from './extract.js';
+import { cleanToken, extractToken, type FoundToken, type TokenSource } from './extract.js';
 import { HookFailure, callHook } from './hook.js';
 import { resolveMiddlewareOptions } from './options.js';
+import { refuse, rememberAuthentication } from './respond.js';
 import type { TokenPayload, TokenRequiredOptions } from './types.js';
 import { createVerifier } from './verify.js';
 
 // RFC 6750 §3: a refused Bearer token is answered with a challenge.
 const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer error="invalid_token"' } as const;
 
-interface Authenticated {
+interface Checked {
   readonly auth: TokenPayload;
   readonly user?: Express.User;
+}
+
+interface Authenticated extends Checked {
+  readonly source: TokenSource;
 }
 
 /**
@@ -42,7 +47,7 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
     return token === undefined ? undefined : { token, source: 'custom' };
   }
 
-  async function check(req: Request, token: string): Promise<Authenticated> {
+  async function check(req: Request, token: string): Promise<Checked> {
     const auth = await verify(token);
     if (isRevoked && (await callHook(() => isRevoked(auth, req)))) throw new TokenError('token_revoked');
     if (!loadUser) return { auth };
@@ -58,7 +63,7 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
       throw new TokenError('token_missing');
     }
     try {
-      return await check(req, found.token);
+      return { ...(await check(req, found.token)), source: found.source };
     } catch (error) {
       if (found.source === 'bearer' && error instanceof TokenError && error.status === 401) {
         throw new TokenError(error.reason, { cause: error.cause, headers: BEARER_CHALLENGE });
@@ -68,17 +73,8 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
   }
 
   function fail(error: unknown, req: Request, res: Response, next: NextFunction): void {
-    if (!(error instanceof TokenError)) {
-      next(error instanceof HookFailure ? error.error : error);
-    } else if (onError) {
-      callHook(() => onError(error, req, res, next)).catch((failure: unknown) => {
-        next((failure as HookFailure).error);
-      });
-    } else if (res.headersSent) {
-      next(error);
-    } else {
-      res.status(error.status).set({ 'Cache-Control': 'no-store', ...error.headers }).json(error.toJSON());
-    }
+    if (error instanceof TokenError) refuse(error, req, res, next, onError);
+    else next(error instanceof HookFailure ? error.error : error);
   }
 
   return function tokenRequiredMiddleware(req: Request, res: Response, next: NextFunction): void {
@@ -94,6 +90,7 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
           req.auth = result.auth;
           if (result.user !== undefined) req.user = result.user;
         }
+        rememberAuthentication(req, { source: result?.source, onError });
         next();
       },
       (error: unknown) => {

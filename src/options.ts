@@ -12,18 +12,18 @@ import {
 } from './check.js';
 import { parseDuration } from './duration.js';
 import type { TokenError } from './errors.js';
-import { ALGORITHMS, MIN_KEY_BYTES, resolveKeys, type Keys } from './secret.js';
+import { ALGORITHMS, MIN_KEY_BYTES, resolveKeyOption, type Keys } from './secret.js';
 import type { Algorithm, MaybePromise, TokenPayload } from './types.js';
 
 const VERIFY_OPTIONS = [
-  'secret', 'algorithms', 'issuer', 'audience', 'subject', 'maxAge', 'clockTolerance', 'requireExpiry', 'maxTokenLength',
+  'secret', 'keys', 'algorithms', 'issuer', 'audience', 'subject', 'maxAge', 'clockTolerance', 'requireExpiry', 'maxTokenLength',
   'cache',
 ] as const;
 const MIDDLEWARE_OPTIONS = [
   ...VERIFY_OPTIONS, 'header', 'bearer', 'getToken', 'optional', 'methods', 'isRevoked', 'loadUser', 'onError',
 ] as const;
 export const SIGN_OPTIONS = [
-  'secret', 'algorithm', 'expiresIn', 'notBefore', 'issuer', 'audience', 'subject', 'jwtid', 'keyid',
+  'secret', 'keys', 'algorithm', 'expiresIn', 'notBefore', 'issuer', 'audience', 'subject', 'jwtid', 'keyid',
 ] as const;
 
 const NAMES = {
@@ -34,7 +34,7 @@ const NAMES = {
 
 /** The options of one entry point as a record, every name checked; a name that belongs to another one says so. */
 export function entryOptions(options: unknown, entry: keyof typeof NAMES): Readonly<Record<string, unknown>> {
-  if (!isRecord(options)) throw configError(`${entry} needs an options object with a 'secret' (got ${describe(options)})`);
+  if (!isRecord(options)) throw configError(`${entry} needs an options object with a 'secret' (or 'keys') (got ${describe(options)})`);
   const { [entry]: known, ...others } = NAMES;
   checkNames(options, entry, known, others);
   return options;
@@ -63,7 +63,7 @@ export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>):
   const maxAge = record.maxAge === undefined ? undefined : parseDuration(record.maxAge, 'maxAge');
   if (maxAge === 0) throw configError(`option 'maxAge' must be more than 0 seconds`);
   return Object.freeze({
-    keys: resolveKeys(record.secret, strongest),
+    keys: resolveKeyOption(record, strongest),
     algorithms,
     issuer: optionalStrings(record, 'issuer'),
     audience: optionalStrings(record, 'audience'),

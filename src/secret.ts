@@ -1,5 +1,5 @@
 import { KeyObject, createSecretKey } from 'node:crypto';
-import { configError, describe } from './check.js';
+import { checkNames, configError, describe, isRecord } from './check.js';
 import type { Algorithm, SecretResolver } from './types.js';
 
 /** RFC 7518 §3.2: an HMAC key must be at least as long as the hash output. */
@@ -9,10 +9,67 @@ export const ALGORITHMS = Object.keys(MIN_KEY_BYTES) as readonly Algorithm[];
 
 const GENERATE = `generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))"`;
 
-/** Keys known at start-up (one, or several for rotation), or a resolver asked per token. */
+/** Keys known at start-up (one, or several tried in turn), keys by `kid`, or a resolver asked per token. */
 export type Keys =
   | { readonly kind: 'static'; readonly keys: readonly KeyObject[] }
+  | { readonly kind: 'kid'; readonly byKid: ReadonlyMap<string, KeyObject>; readonly current: string }
   | { readonly kind: 'resolver'; readonly resolve: SecretResolver; readonly algorithm: Algorithm };
+
+const KEY_FORMS = 'a string, a Buffer or Uint8Array, or a secret KeyObject';
+
+/** The key of one entry point's options: exactly one of `secret` and `keys` (`undefined` counts as not passed). */
+export function resolveKeyOption(record: Readonly<Record<string, unknown>>, algorithm: Algorithm): Keys {
+  if (record.keys === undefined) return resolveKeys(record.secret, algorithm);
+  if (record.secret !== undefined) {
+    throw configError(`options 'secret' and 'keys' are alternatives; pass one of them (keys by kid: { current, keys: { [kid]: secret } })`);
+  }
+  return resolveKeyRing(record.keys, algorithm);
+}
+
+/**
+ * The `keys` option: `{ current, keys: { [kid]: secret } }`, or `[{ kid, secret }, …]` whose
+ * first entry is current. Kept in a Map, so a token's `kid` can never reach a prototype property.
+ */
+function resolveKeyRing(value: unknown, algorithm: Algorithm): Keys {
+  let entries: (readonly [string, KeyObject])[];
+  let current: string;
+  if (Array.isArray(value)) {
+    if (value.length === 0) throw configError(`option 'keys' is an empty array; give at least one { kid, secret }`);
+    entries = value.map((entry: unknown, i) => {
+      const name = `keys[${String(i)}]`;
+      if (!isRecord(entry)) throw configError(`${name} must be an object { kid, secret } (got ${describe(entry)})`);
+      checkNames(entry, name, ['kid', 'secret']);
+      return [checkKid(entry.kid, `${name}.kid`), toKeyObject(entry.secret, algorithm, `${name}.secret`, KEY_FORMS)] as const;
+    });
+    current = entries[0]![0];
+  } else if (isRecord(value)) {
+    checkNames(value, `option 'keys'`, ['current', 'keys']);
+    if (!isRecord(value.keys) || Object.keys(value.keys).length === 0) {
+      throw configError(`keys.keys must be a non-empty object of secrets by kid, e.g. { k1: secret1, k2: secret2 } (got ${describe(value.keys)})`);
+    }
+    entries = Object.entries(value.keys).map(([kid, key]) => [
+      checkKid(kid, `a kid in keys.keys`),
+      toKeyObject(key, algorithm, `keys.keys[${JSON.stringify(kid)}]`, KEY_FORMS),
+    ] as const);
+    current = checkKid(value.current, 'keys.current');
+  } else {
+    throw configError(`option 'keys' must be { current, keys: { [kid]: secret } } or an array of { kid, secret } (got ${describe(value)})`);
+  }
+  const byKid = new Map<string, KeyObject>();
+  for (const [kid, key] of entries) {
+    if (byKid.has(kid)) throw configError(`option 'keys' names kid ${JSON.stringify(kid)} twice`);
+    byKid.set(kid, key);
+  }
+  if (!byKid.has(current)) {
+    throw configError(`keys.current ${JSON.stringify(current)} names no key in keys.keys (known: ${[...byKid.keys()].join(', ')})`);
+  }
+  return Object.freeze({ kind: 'kid', byKid, current });
+}
+
+function checkKid(kid: unknown, name: string): string {
+  if (typeof kid !== 'string' || kid === '') throw configError(`${name} must be a non-empty string (got ${describe(kid)})`);
+  return kid;
+}
 
 /**
  * Turns the `secret` option into key objects once, so that nothing per request
@@ -21,7 +78,7 @@ export type Keys =
  */
 export function resolveKeys(secret: unknown, algorithm: Algorithm): Keys {
   if (secret === undefined || secret === null || secret === '') {
-    throw configError(`option 'secret' is required; ${GENERATE}`);
+    throw configError(`option 'secret' is required (or 'keys', for keys by kid); ${GENERATE}`);
   }
   if (typeof secret === 'function') {
     return { kind: 'resolver', resolve: secret as SecretResolver, algorithm };
@@ -33,15 +90,27 @@ export function resolveKeys(secret: unknown, algorithm: Algorithm): Keys {
   return { kind: 'static', keys: Object.freeze([toKeyObject(secret, algorithm, 'secret')]) };
 }
 
-/** The one secret used to sign: a resolver cannot sign, and with several keys the first signs. */
-export function signingKey(secret: unknown, algorithm: Algorithm): KeyObject {
-  const keys = resolveKeys(secret, algorithm);
+/**
+ * The one key used to sign, and the `kid` that names it: a resolver cannot sign, with several
+ * secrets the first signs (its `kid` is `keyid`, if any), with `keys` the current one signs.
+ */
+export function signingKey(record: Readonly<Record<string, unknown>>, algorithm: Algorithm, keyid: string | undefined): { key: KeyObject; kid: string | undefined } {
+  const keys = resolveKeyOption(record, algorithm);
   if (keys.kind === 'resolver') throw configError(`signToken() needs the secret itself, not a resolver function`);
-  return keys.keys[0]!;
+  if (keys.kind === 'static') return { key: keys.keys[0]!, kid: keyid };
+  if (keyid !== undefined) {
+    throw configError(`option 'keyid' cannot be used with 'keys': the current key's kid (${JSON.stringify(keys.current)}) is written`);
+  }
+  return { key: keys.byKid.get(keys.current)!, kid: keys.current };
 }
 
 /** Checks one key (form, key-material confusion, length) and makes it a secret KeyObject. */
-export function toKeyObject(key: unknown, algorithm: Algorithm, name: string): KeyObject {
+export function toKeyObject(
+  key: unknown,
+  algorithm: Algorithm,
+  name: string,
+  forms = 'a string, a Buffer or Uint8Array, a secret KeyObject, an array of these, or a resolver function',
+): KeyObject {
   const minBytes = MIN_KEY_BYTES[algorithm];
   let keyObject: KeyObject;
   if (key instanceof KeyObject) {
@@ -54,9 +123,7 @@ export function toKeyObject(key: unknown, algorithm: Algorithm, name: string): K
     rejectKeyMaterial(bytes, name);
     keyObject = createSecretKey(bytes);
   } else {
-    throw configError(
-      `${name} must be a string, a Buffer or Uint8Array, a secret KeyObject, an array of these, or a resolver function (got ${describe(key)})`,
-    );
+    throw configError(`${name} must be ${forms} (got ${describe(key)})`);
   }
   const size = keyObject.symmetricKeySize ?? 0;
   if (size < minBytes) {

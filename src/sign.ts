@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { configError, describe, optionalString, optionalStrings } from './check.js';
 import { parseDuration } from './duration.js';
 import { entryOptions } from './options.js';
@@ -11,7 +11,9 @@ const HASH: Readonly<Record<Algorithm, string>> = { HS256: 'sha256', HS384: 'sha
 const CLAIM_OF = { expiresIn: 'exp', notBefore: 'nbf', issuer: 'iss', audience: 'aud', subject: 'sub', jwtid: 'jti' } as const;
 
 /**
- * Signs a token for a login route: HS256 and one hour of validity by default, `iat` set.
+ * Signs a token for a login route: HS256 and one hour of validity by default, `iat` set,
+ * and a random `jti` (so that it can be revoked) unless `jwtid: false`. With `keys`, the
+ * current key signs and its `kid` goes in the header.
  * The compact JWS is built here with `node:crypto` (RFC 7515 §7.1), so any JSON object
  * payload signs as it is, including keys such as `constructor` or `__proto__`.
  *
@@ -27,9 +29,11 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
   if (!ALGORITHMS.includes(algorithm as Algorithm)) {
     throw configError(`algorithm ${describe(algorithm)} is not supported; use 'HS256', 'HS384' or 'HS512'`);
   }
-  const key = signingKey(record.secret, algorithm as Algorithm);
+  const { key, kid } = signingKey(record, algorithm as Algorithm, optionalString(record, 'keyid'));
+  const jwtid = resolveJwtid(record.jwtid);
   for (const [option, claim] of Object.entries(CLAIM_OF)) {
-    if (record[option] !== undefined && payload[claim] !== undefined) {
+    // `jwtid: false` only turns the random default off; it sets nothing.
+    if (record[option] !== undefined && record[option] !== false && payload[claim] !== undefined) {
       throw configError(`option '${option}' and the payload's '${claim}' claim both set '${claim}'; keep one`);
     }
   }
@@ -42,8 +46,7 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
 
   const now = Math.floor(Date.now() / 1000);
   const expiresIn = record.expiresIn ?? (payload.exp === undefined ? 3600 : undefined);
-  const keyid = optionalString(record, 'keyid');
-  const header = { alg: algorithm, typ: 'JWT', ...(keyid !== undefined && { kid: keyid }) };
+  const header = { alg: algorithm, typ: 'JWT', ...(kid !== undefined && { kid }) };
   const claims: TokenPayload = {
     // Spread copies own `__proto__` keys as data, never as a prototype.
     ...payload,
@@ -53,7 +56,8 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
     ...optionalClaim('iss', optionalString(record, 'issuer')),
     ...optionalClaim('aud', optionalStrings(record, 'audience')),
     ...optionalClaim('sub', optionalString(record, 'subject')),
-    ...optionalClaim('jti', optionalString(record, 'jwtid')),
+    // A random id by default, so that any token can be revoked; the payload's own `jti` stays.
+    ...optionalClaim('jti', payload.jti === undefined && jwtid !== false ? (jwtid ?? randomUUID()) : undefined),
   };
   let body: string;
   try {
@@ -63,6 +67,15 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
   }
   const input = `${base64url(JSON.stringify(header))}.${base64url(body)}`;
   return `${input}.${createHmac(HASH[algorithm as Algorithm], key).update(input).digest('base64url')}`;
+}
+
+/** `undefined`: the random default; `false`: no `jti`; a string: that `jti`. */
+function resolveJwtid(value: unknown): string | false | undefined {
+  if (value === undefined || value === false) return value;
+  if (typeof value !== 'string' || value === '') {
+    throw configError(`option 'jwtid' must be a non-empty string, or false for no jti (got ${describe(value)})`);
+  }
+  return value;
 }
 
 function base64url(text: string): string {

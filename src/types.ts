@@ -48,10 +48,49 @@ export type Secret = SecretKey | readonly SecretKey[] | SecretResolver;
 /** A duration in seconds, or a string with a unit such as `'30m'`, `'1h'`, `'7d'`. */
 export type Duration = number | string;
 
-/** What `verifyToken` and `tokenRequired` check in a token. */
-export interface VerifyOptions {
-  /** The HMAC secret (at least as many bytes as the strongest allowed algorithm's hash: 32 for HS256). Required. */
-  secret: Secret;
+/**
+ * One key of a key ring, named by the `kid` that tokens signed with it carry in their header.
+ */
+export interface KeyRingEntry {
+  /** The key id written as the header's `kid`. */
+  readonly kid: string;
+  /** The HMAC key, checked as the `secret` option is. */
+  readonly secret: SecretKey;
+}
+
+/** Keys by `kid`, and which of them signs. */
+export interface KeyRingMap {
+  /** The `kid` that `signToken` signs with. Must be one of `keys`. */
+  readonly current: string;
+  /** The HMAC keys by `kid`, each checked as the `secret` option is. */
+  readonly keys: Readonly<Record<string, SecretKey>>;
+}
+
+/**
+ * Keys picked by the token's `kid`, for rotation without downtime:
+ * `{ current: 'k2', keys: { k1: oldSecret, k2: newSecret } }`, or `[{ kid, secret }, …]`
+ * whose first entry is the current one. A token is verified with the key its `kid` names
+ * and no other; a token without a `kid`, or with an unknown one, is Invalid Token.
+ */
+export type KeyRing = KeyRingMap | readonly KeyRingEntry[];
+
+/** The key options: exactly one of `secret` and `keys`. */
+export type VerifyKeyOptions =
+  | {
+      /** The HMAC secret (at least as many bytes as the strongest allowed algorithm's hash: 32 for HS256). Required unless `keys` is given. */
+      secret: Secret;
+      /** Keys by `kid`; an alternative to `secret`, never with it. */
+      keys?: undefined;
+    }
+  | {
+      /** The HMAC secret; an alternative to `keys`, never with it. */
+      secret?: undefined;
+      /** Keys by `kid`, checked as `secret` is: the token's `kid` picks its key, and no other is tried. Required unless `secret` is given. */
+      keys: KeyRing;
+    };
+
+/** What `verifyToken` and `tokenRequired` check in a token, besides the key. */
+export interface VerifyClaimOptions {
   /** Accepted algorithms. Defaults to `['HS256']`; `'HS384'` and `'HS512'` may be added. `none` is never accepted. */
   algorithms?: readonly Algorithm[] | undefined;
   /** Required `iss`: one value or any of several. Not checked by default. */
@@ -77,11 +116,17 @@ export interface VerifyOptions {
   cache?: boolean | { max?: number | undefined } | undefined;
 }
 
+/** What `verifyToken` and `tokenRequired` check in a token: a key (`secret` or `keys`) and the claim options. */
+export type VerifyOptions = VerifyClaimOptions & VerifyKeyOptions;
+
 /** A value or a promise of it: every hook may be sync or async. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** Options of `tokenRequired`. */
-export interface TokenRequiredOptions extends VerifyOptions {
+/** Options of `tokenRequired`: a key (`secret` or `keys`), the claim options and these. */
+export type TokenRequiredOptions = VerifyClaimOptions & MiddlewareOptions & VerifyKeyOptions;
+
+/** The options only `tokenRequired` takes. */
+export interface MiddlewareOptions {
   /** Header that carries the token (case-insensitive). Defaults to `'token'`. */
   header?: string | undefined;
   /** Also accept `Authorization: Bearer <token>` (RFC 6750). Defaults to `false`. */
@@ -100,10 +145,26 @@ export interface TokenRequiredOptions extends VerifyOptions {
   onError?: ((err: TokenError, req: Request, res: Response, next: NextFunction) => unknown) | undefined;
 }
 
-/** Options of `signToken`. */
-export interface SignOptions {
-  /** The HMAC secret; with several, the first signs. A resolver cannot sign. Required. */
-  secret: SecretKey | readonly SecretKey[];
+/** The key options of `signToken`: exactly one of `secret` and `keys`. */
+export type SignKeyOptions =
+  | {
+      /** The HMAC secret; with several, the first signs. A resolver cannot sign. Required unless `keys` is given. */
+      secret: SecretKey | readonly SecretKey[];
+      /** Written as the header's `kid`. */
+      keyid?: string | undefined;
+      /** Keys by `kid`; an alternative to `secret`, never with it. */
+      keys?: undefined;
+    }
+  | {
+      secret?: undefined;
+      /** With `keys`, the current key's `kid` is written; `keyid` is refused. */
+      keyid?: undefined;
+      /** Keys by `kid`: the current one signs, and its `kid` goes in the header. Required unless `secret` is given. */
+      keys: KeyRing;
+    };
+
+/** What `signToken` writes, besides the key. */
+export interface SignClaimOptions {
   /** Defaults to `'HS256'`. */
   algorithm?: Algorithm | undefined;
   /** Lifetime, written as `exp`. Defaults to one hour, unless the payload has its own `exp`. */
@@ -116,11 +177,15 @@ export interface SignOptions {
   audience?: string | readonly string[] | undefined;
   /** Written as `sub`. */
   subject?: string | undefined;
-  /** Written as `jti`. */
-  jwtid?: string | undefined;
-  /** Written as the header's `kid`. */
-  keyid?: string | undefined;
+  /**
+   * Written as `jti`, the id a revocation store keys on. Defaults to a random UUID
+   * (`crypto.randomUUID()`) unless the payload has its own `jti`; `false` writes none.
+   */
+  jwtid?: string | false | undefined;
 }
+
+/** Options of `signToken`: a key (`secret` or `keys`) and the claim options. */
+export type SignOptions = SignClaimOptions & SignKeyOptions;
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -60,14 +60,25 @@ export function createVerifier(config: VerifyConfig): Verifier {
   }
 
   async function verifyWithResolver(token: string, resolve: Extract<VerifyConfig['keys'], { kind: 'resolver' }>): Promise<TokenPayload> {
-    const { header, payload } = decodeForResolver(token);
+    const { header, payload } = decodeUnverified(token);
     const key = await callHook(() => resolve.resolve(header, payload));
     if (key === undefined || key === null) throw new TokenError('token_invalid');
     return verifyWith(token, [resolvedKey(key, resolve.algorithm)]);
   }
 
-  /** Garbage and foreign algorithms never reach the app's resolver. */
-  function decodeForResolver(token: string): { header: TokenHeader; payload: TokenPayload } {
+  /**
+   * Rotation by `kid`: the header names the key, and only that key is tried. A missing or
+   * unknown `kid` is Invalid Token, never a fallback to the other keys.
+   */
+  function verifyByKid(token: string, ring: Extract<VerifyConfig['keys'], { kind: 'kid' }>): TokenPayload {
+    const { kid } = decodeUnverified(token).header;
+    const key = typeof kid === 'string' ? ring.byKid.get(kid) : undefined;
+    if (key === undefined) throw new TokenError('token_invalid');
+    return verifyWith(token, [key]);
+  }
+
+  /** Garbage and foreign algorithms never reach the app's resolver or the `kid` lookup. */
+  function decodeUnverified(token: string): { header: TokenHeader; payload: TokenPayload } {
     let decoded: Decoded | null;
     try {
       decoded = jwt.decode(token, { complete: true }) as unknown as Decoded | null;
@@ -94,6 +105,7 @@ export function createVerifier(config: VerifyConfig): Verifier {
     const cached = cache?.get(token);
     if (cached) return cached;
     if (keys.kind === 'static') return remember(token, verifyWith(token, keys.keys));
+    if (keys.kind === 'kid') return remember(token, verifyByKid(token, keys));
     return verifyWithResolver(token, keys).then((payload) => remember(token, payload));
   };
 }

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Lru } from '../src/cache.js';
 import { tokenRequired, verifyToken, type TokenRequiredOptions, type VerifyOptions } from '../src/index.js';
-import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';
+import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
 import { makeToken, SECRET, validToken } from './helpers/tokens.js';
 
 const T0 = 1_800_000_000;
@@ -65,7 +65,7 @@ describe.each(EXPRESS)('%s: cache', (_name, express) => {
   it('runs isRevoked and loadUser on every request', async () => {
     const calls = { isRevoked: 0, loadUser: 0 };
     let revoked = false;
-    const options: Partial<TokenRequiredOptions> = {
+    const options: AppOptions = {
       cache: { max: 10 },
       isRevoked: () => { calls.isRevoked++; return revoked; },
       loadUser: () => { calls.loadUser++; return { id: 1 }; },

@@ -1,15 +1,15 @@
 // Steps 5 to 7, and the rule for every hook: its failure goes to the app's error handler.
 import type { NextFunction, Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
-import { TokenError, tokenRequired, type TokenRequiredOptions } from '../src/index.js';
-import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';
+import { TokenError, tokenRequired } from '../src/index.js';
+import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
 import { OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
 
 const token = validToken({ jti: 'abc' });
 const boom = new Error('database down');
 
 /** Every hook, given a behaviour; the request carries a valid token in the `token` header. */
-const HOOKS: [string, (fail: () => unknown) => Partial<TokenRequiredOptions>][] = [
+const HOOKS: [string, (fail: () => unknown) => AppOptions][] = [
   ['getToken', (fail) => ({ getToken: () => fail() as string })],
   ['secret resolver', (fail) => ({ secret: () => fail() as string })],
   ['isRevoked', (fail) => ({ isRevoked: fail })],

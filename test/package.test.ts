@@ -1,6 +1,6 @@
 // What ships: the packed tarball, loaded and type-checked as a consumer would, from CJS and ESM.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,8 @@ beforeAll(() => {
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', join(consumer, tarball), '-C', installed, '--strip-components=1']);
   // The package's own dependency and peers, as npm would install them beside it.
-  for (const dep of ['jsonwebtoken', 'express', '@types/express', '@types/node', '@types/express-serve-static-core', '@types/qs', '@types/serve-static']) {
+  // `redis` only for the type check of the subpath export with a real node-redis client.
+  for (const dep of ['jsonwebtoken', 'express', '@types/express', '@types/node', '@types/express-serve-static-core', '@types/qs', '@types/serve-static', 'redis', '@redis']) {
     mkdirSync(join(consumer, 'node_modules', dep, '..'), { recursive: true });
     symlinkSync(join(root, 'node_modules', dep), join(consumer, 'node_modules', dep));
   }
@@ -41,17 +42,38 @@ const SCRIPT = `
   });`;
 
 const EXPECTED = {
-  exports: ['TokenError', 'signToken', 'tokenRequired', 'verifyToken'],
+  exports: ['TokenError', 'requireClaims', 'requireScopes', 'signToken', 'tokenRequired', 'verifyToken'],
   sub: '1',
   refused: [true, 'token_invalid'],
   middleware: 'function',
 };
 
+// The subpath takes the app's client and never loads `redis` or `ioredis` itself (see the test on dist below).
+const REDIS_SCRIPT = `
+  const calls = [];
+  const client = { isOpen: true, set: async (...a) => { calls.push(a[0]); return 'OK'; }, exists: async () => 1 };
+  const store = new r.RedisRevocationStore(client);
+  store.revoke({ jti: 'j', exp: Math.floor(Date.now() / 1000) + 60 }).then(() => store.isRevoked({ jti: 'j' })).then((revoked) => {
+    console.log(JSON.stringify({ exports: Object.keys(r).filter((k) => k !== 'default' && k !== 'module.exports').sort(), calls, revoked }));
+  });`;
+
+const REDIS_EXPECTED = { exports: ['RedisRevocationStore'], calls: ['express-token-required:revoked:j'], revoked: true };
+
 describe('the packed package', () => {
   it('ships only dist, package.json, README and LICENSE', () => {
     const files = execFileSync('tar', ['-tzf', join(consumer, tarball)], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
     expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
-    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']));
+    expect(files).toEqual(expect.arrayContaining([
+      'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts',
+      'dist/redis.js', 'dist/redis.cjs', 'dist/redis.d.ts', 'dist/redis.d.cts',
+    ]));
+  });
+
+  it('declares redis and ioredis as optional peers, so users without them install nothing', () => {
+    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', join(consumer, tarball), 'package/package.json'], { encoding: 'utf8' })) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(manifest.dependencies!)).toEqual(['jsonwebtoken']);
+    expect(manifest.peerDependencies).toMatchObject({ redis: expect.any(String), ioredis: expect.any(String) });
+    expect(manifest.peerDependenciesMeta).toEqual({ redis: { optional: true }, ioredis: { optional: true } });
   });
 
   it('loads through require', () => {
@@ -64,18 +86,46 @@ describe('the packed package', () => {
     expect(JSON.parse(out)).toEqual(EXPECTED);
   });
 
+  it('loads express-token-required/redis through require and import', () => {
+    const required = execFileSync('node', ['-e', `const r = require('express-token-required/redis');${REDIS_SCRIPT}`], { cwd: consumer, encoding: 'utf8' });
+    expect(JSON.parse(required)).toEqual(REDIS_EXPECTED);
+    const imported = execFileSync('node', ['--input-type=module', '-e', `import * as r from 'express-token-required/redis';${REDIS_SCRIPT}`], { cwd: consumer, encoding: 'utf8' });
+    expect(JSON.parse(imported)).toEqual(REDIS_EXPECTED);
+  });
+
+  it('never loads redis or ioredis at runtime: no hard dependency for users who do not use the store', () => {
+    const installed = join(consumer, 'node_modules', 'express-token-required', 'dist');
+    for (const file of ['redis.js', 'redis.cjs', 'index.js', 'index.cjs']) {
+      const code = readFileSync(join(installed, file), 'utf8');
+      expect(code).not.toMatch(/(?:require\(|from\s*|import\()\s*["'](?:redis|ioredis|@redis\/[^"']*)["']/);
+    }
+  });
+
   it('gives CJS and ESM consumers the types, req.auth included', () => {
     const source = (load: string) => `${load}
 import type { Request } from 'express';
 const guard: import('express').RequestHandler = tokenRequired({ secret: 'x'.repeat(32), loadUser: (p) => ({ id: p.sub }) });
 const handler = (req: Request): string | undefined => req.auth?.sub;
-const reason: 'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' = new TokenError('token_invalid').reason;
+const reason: 'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' | 'insufficient_permissions' = new TokenError('token_invalid').reason;
 // @ts-expect-error: an unknown algorithm is a type error
 tokenRequired({ secret: 'x', algorithms: ['RS256'] });
-export { guard, handler, reason };
+// @ts-expect-error: secret and keys are alternatives
+tokenRequired({ secret: 'x', keys: { current: 'a', keys: { a: 'x' } } });
+// The app's own claims, declared by module augmentation, reach a guard's predicate.
+declare module 'express-token-required' { interface TokenPayload { tenant?: string } }
+const tenantGuard = requireClaims((payload, req) => payload.tenant === req.params.tenant);
+// @ts-expect-error: an augmented claim keeps its type
+requireClaims((payload) => payload.tenant === 1);
+const store = new RedisRevocationStore(createClient());
+const revoked: Promise<boolean> = store.isRevoked({ jti: 'x' });
+const keyed = tokenRequired({ keys: [{ kid: 'k1', secret: 'x' }], isRevoked: (payload) => store.isRevoked(payload) });
+export { guard, handler, reason, tenantGuard, revoked, keyed };
 `;
-    writeFileSync(join(consumer, 'esm.mts'), source(`import { tokenRequired, TokenError } from 'express-token-required';`));
-    writeFileSync(join(consumer, 'cjs.cts'), source(`import { tokenRequired, TokenError } from 'express-token-required';`));
+    const load = `import { requireClaims, tokenRequired, TokenError } from 'express-token-required';
+import { RedisRevocationStore } from 'express-token-required/redis';
+import { createClient } from 'redis';`;
+    writeFileSync(join(consumer, 'esm.mts'), source(load));
+    writeFileSync(join(consumer, 'cjs.cts'), source(load));
     writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false },
       files: ['esm.mts', 'cjs.cts'],

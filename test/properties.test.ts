@@ -111,7 +111,8 @@ describe.each(EXPRESS)('%s: properties', (_name, express) => {
   }, 120_000);
 
   it('hands any JSON-object payload signed by signToken to the route unchanged', async () => {
-    const claimName = fc.string({ maxLength: 12 }).filter((key) => !['exp', 'nbf', 'iat'].includes(key));
+    // signToken sets exp, iat and a random jti; the rest must arrive as signed.
+    const claimName = fc.string({ maxLength: 12 }).filter((key) => !['exp', 'nbf', 'iat', 'jti'].includes(key));
     const payloads = fc.dictionary(claimName, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 8 });
     await fc.assert(
       fc.asyncProperty(payloads, async (payload) => {
@@ -120,9 +121,10 @@ describe.each(EXPRESS)('%s: properties', (_name, express) => {
         const before = app.handled.length;
         const reply = await app.send({ token });
         expect(reply.status).toBe(200);
-        const { iat, exp, ...auth } = app.handled[before]?.auth ?? {};
+        const { iat, exp, jti, ...auth } = app.handled[before]?.auth ?? {};
         expect(auth).toStrictEqual(JSON.parse(JSON.stringify(payload)));
         expect(iat).toEqual(expect.any(Number));
+        expect(jti).toEqual(expect.any(String));
         expect(exp).toBe((iat as number) + 3600);
         expect(Object.getPrototypeOf(app.handled[before]?.auth)).toBe(Object.prototype);
       }),

@@ -1,10 +1,11 @@
 // signToken: what a login route issues, checked by hand-decoding and by the middleware.
 import { createHmac, createSecretKey } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { signToken, verifyToken, type SignOptions } from '../src/index.js';
+import { signToken, verifyToken, type SignClaimOptions, type SignOptions } from '../src/index.js';
 import { OTHER_SECRET, SECRET } from './helpers/tokens.js';
 
 const T0 = 1_800_000_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function decode(token: string): { header: Record<string, unknown>; payload: Record<string, unknown>; signature: string; input: string } {
   const [h, p, s] = token.split('.') as [string, string, string];
@@ -17,17 +18,17 @@ describe('signToken', () => {
     vi.useRealTimers();
   });
 
-  it('signs HS256 with iat and a one-hour exp by default, verifiable by hand', () => {
+  it('signs HS256 with iat, a one-hour exp and a random jti by default, verifiable by hand', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(T0 * 1000);
     const token = signToken({ sub: '42', admin: true }, { secret: SECRET });
     const { header, payload, signature, input } = decode(token);
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
-    expect(payload).toEqual({ sub: '42', admin: true, iat: T0, exp: T0 + 3600 });
+    expect(payload).toEqual({ sub: '42', admin: true, iat: T0, exp: T0 + 3600, jti: expect.stringMatching(UUID) });
     expect(signature).toBe(createHmac('sha256', SECRET).update(input).digest('base64url'));
   });
 
-  it.each<[string, Partial<SignOptions>, Record<string, unknown>]>([
+  it.each<[string, SignClaimOptions, Record<string, unknown>]>([
     ['expiresIn in seconds', { expiresIn: 90 }, { exp: T0 + 90 }],
     ['expiresIn as a string', { expiresIn: '30m' }, { exp: T0 + 1800 }],
     ['expiresIn in days', { expiresIn: '7 days' }, { exp: T0 + 7 * 86_400 }],
@@ -40,6 +41,40 @@ describe('signToken', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(T0 * 1000);
     expect(decode(signToken({}, { secret: SECRET, ...options })).payload).toMatchObject({ iat: T0, ...claims });
+  });
+
+  describe('jti', () => {
+    it('is a fresh random UUID on every token by default', () => {
+      const ids = Array.from({ length: 50 }, () => decode(signToken({ sub: '1' }, { secret: SECRET })).payload.jti);
+      for (const id of ids) expect(id).toMatch(UUID);
+      expect(new Set(ids).size).toBe(50);
+    });
+
+    it.each<[string, Record<string, unknown>, SignClaimOptions, unknown]>([
+      ['an explicit jwtid wins over the random default', {}, { jwtid: 'id-7' }, 'id-7'],
+      ['jwtid: false writes none', {}, { jwtid: false }, undefined],
+      ["the payload's own jti stays", { jti: 'mine' }, {}, 'mine'],
+      ["the payload's own jti stays with jwtid: false", { jti: 'mine' }, { jwtid: false }, 'mine'],
+      ['jwtid: undefined is the default', {}, { jwtid: undefined }, expect.stringMatching(UUID)],
+    ])('%s', (_case, payload, options, jti) => {
+      const claims = decode(signToken(payload, { secret: SECRET, ...options })).payload;
+      expect(claims.jti).toEqual(jti);
+      if (jti === undefined) expect(claims).not.toHaveProperty('jti');
+    });
+
+    it.each<[string, unknown, RegExp]>([
+      ['true', true, /option 'jwtid' must be a non-empty string, or false for no jti \(got true\)/],
+      ['an empty string', '', /option 'jwtid' must be a non-empty string, or false for no jti \(got ""\)/],
+      ['a number', 7, /\(got 7\)/],
+    ])('refuses jwtid %s with a TypeError', (_case, jwtid, message) => {
+      const sign = () => signToken({}, { secret: SECRET, jwtid } as SignOptions);
+      expect(sign).toThrow(TypeError);
+      expect(sign).toThrow(message);
+    });
+
+    it("refuses jwtid together with the payload's jti", () => {
+      expect(() => signToken({ jti: 'a' }, { secret: SECRET, jwtid: 'b' })).toThrow(/'jwtid' and the payload's 'jti' claim both set 'jti'/);
+    });
   });
 
   it('writes keyid as the header kid', () => {
@@ -122,7 +157,7 @@ describe('signToken', () => {
 
 it('signs keys that collide with Object.prototype names, and they verify unchanged', async () => {
   const payload = JSON.parse('{"constructor":"c","toString":1,"hasOwnProperty":[],"__proto__":{"x":1},"valueOf":null}') as Record<string, unknown>;
-  const verified = await verifyToken(signToken(payload, { secret: SECRET }), { secret: SECRET });
+  const verified = await verifyToken(signToken(payload, { secret: SECRET, jwtid: false }), { secret: SECRET });
   const { iat: _iat, exp: _exp, ...rest } = verified;
   expect(rest).toStrictEqual(payload);
   expect(Object.getPrototypeOf(verified)).toBe(Object.prototype);

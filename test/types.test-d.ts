@@ -33,7 +33,8 @@ describe('types', () => {
   });
 
   it('types the options and their hooks', () => {
-    expectTypeOf<TokenRequiredOptions>().toHaveProperty('secret').toEqualTypeOf<Secret>();
+    // `secret` or `keys`, exactly one: each is optional on its own.
+    expectTypeOf<TokenRequiredOptions>().toHaveProperty('secret').toEqualTypeOf<Secret | undefined>();
     expectTypeOf<TokenRequiredOptions['loadUser']>().parameters.toEqualTypeOf<[TokenPayload, Request]>();
     expectTypeOf<TokenRequiredOptions['isRevoked']>().parameters.toEqualTypeOf<[TokenPayload, Request]>();
     expectTypeOf<TokenRequiredOptions['onError']>().parameters.toEqualTypeOf<[TokenError, Request, Response, NextFunction]>();
@@ -47,9 +48,9 @@ describe('types', () => {
   it('types TokenError', () => {
     expectTypeOf<TokenError>().toExtend<Error>();
     expectTypeOf<TokenError['reason']>().toEqualTypeOf<TokenErrorReason>();
-    expectTypeOf<TokenErrorReason>().toEqualTypeOf<'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found'>();
-    expectTypeOf<TokenError['status']>().toEqualTypeOf<400 | 401>();
-    expectTypeOf<TokenError['statusCode']>().toEqualTypeOf<400 | 401>();
+    expectTypeOf<TokenErrorReason>().toEqualTypeOf<'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' | 'insufficient_permissions'>();
+    expectTypeOf<TokenError['status']>().toEqualTypeOf<400 | 401 | 403>();
+    expectTypeOf<TokenError['statusCode']>().toEqualTypeOf<400 | 401 | 403>();
     expectTypeOf<TokenError['expose']>().toEqualTypeOf<true>();
     expectTypeOf<TokenError['name']>().toEqualTypeOf<'TokenError'>();
     expectTypeOf<TokenError['cause']>().toEqualTypeOf<unknown>();

@@ -2,7 +2,7 @@
 import express5, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import express4 from 'express4';
 import request from 'supertest';
-import { tokenRequired, type TokenRequiredOptions } from '../../src/index.js';
+import { tokenRequired, type MiddlewareOptions, type Secret, type VerifyClaimOptions } from '../../src/index.js';
 import { SECRET } from './tokens.js';
 
 // Under Stryker one version suffices: the mutated code is ours, not Express's.
@@ -24,13 +24,22 @@ export interface TestApp {
   readonly errors: unknown[];
 }
 
-/** An app whose `/protected` route is guarded by `tokenRequired(options)` (or any `guard`). */
-export function createApp(express: ExpressFactory, options: Partial<TokenRequiredOptions> | RequestHandler = {}): TestApp {
-  const guard = typeof options === 'function' ? options : tokenRequired({ secret: SECRET, ...options });
+/** `tokenRequired`'s options with the test SECRET by default (a test of `keys` passes its own middleware). */
+export type AppOptions = VerifyClaimOptions & MiddlewareOptions & { secret?: Secret | undefined };
+
+/**
+ * An app whose `/protected` route is guarded by `tokenRequired(options)` (or any `guard`, or
+ * several handlers in a row, e.g. `[tokenRequired(…), requireScopes('a')]`).
+ */
+export function createApp(express: ExpressFactory, options: AppOptions | RequestHandler | readonly RequestHandler[] = {}): TestApp {
+  const guards: readonly RequestHandler[] =
+    typeof options === 'function' ? [options]
+    : isHandlers(options) ? options
+    : [tokenRequired({ ...options, secret: options.secret ?? SECRET })];
   const handled: Request[] = [];
   const errors: unknown[] = [];
   const app = express();
-  app.all('/protected', guard, (req, res) => {
+  app.all('/protected', ...guards, (req, res) => {
     handled.push(req);
     res.json({ ran: true, auth: req.auth ?? null, user: req.user ?? null });
   });
@@ -43,10 +52,15 @@ export function createApp(express: ExpressFactory, options: Partial<TokenRequire
   return { client: request(app), handled, errors };
 }
 
+function isHandlers(value: AppOptions | readonly RequestHandler[]): value is readonly RequestHandler[] {
+  return Array.isArray(value);
+}
+
 export const ENVELOPE = {
   missing: { code: '400', status: 'Bad Request', message: 'Token header is required' },
   invalid: { code: '401', status: 'Unauthorized', message: 'Invalid Token' },
   expired: { code: '401', status: 'Unauthorized', message: 'Token expired' },
   revoked: { code: '401', status: 'Unauthorized', message: 'Token revoked' },
   noUser: { code: '401', status: 'Unauthorized', message: 'User not found' },
+  forbidden: { code: '403', status: 'Forbidden', message: 'Insufficient permissions' },
 } as const;

@@ -1,0 +1,79 @@
+// A real redis-server per test file, on a free loopback port, with nothing written to disk.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Stops the server (SIGTERM) and resolves once it has exited. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** A loopback port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => { resolve(port); });
+    });
+  });
+}
+
+const MISSING = 'redis-server is not installed: the Redis tests need a real server. Install it with ' +
+  '`apt-get update && apt-get install -y redis-server` (.ci/run does this), then run the tests again.';
+
+/**
+ * Starts `redis-server --port <free port> --bind 127.0.0.1 --save '' --appendonly no` and
+ * resolves once it accepts connections. Fails (never skips) when redis-server is missing.
+ */
+export async function startRedis(): Promise<RedisServer> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await launch(port);
+    } catch (error) {
+      // Another process may have taken the port between the probe and the start.
+      if (attempt >= 3 || !(error instanceof PortTaken)) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+function launch(port: number): Promise<RedisServer> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server did not start on port ${String(port)} within 10 s:\n${output}`));
+    }, 10_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      fail(error.code === 'ENOENT' ? new Error(MISSING, { cause: error }) : error);
+    });
+    child.once('exit', (code) => {
+      fail(/address already in use/i.test(output) ? new PortTaken(output) : new Error(`redis-server exited (${String(code)}):\n${output}`));
+    });
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve({ port, url: `redis://127.0.0.1:${String(port)}`, stop: () => stop(child, exited) });
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+  });
+}
+
+async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  await exited;
+}

@@ -1,0 +1,310 @@
+// RedisRevocationStore against a real redis-server: shared revocation, expiry with the token, outages.
+import express5, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express4 from 'express4';
+import { createClient } from 'redis';
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { signToken, tokenRequired, type TokenPayload } from '../src/index.js';
+import { RedisRevocationStore, type IoRedisClientLike, type RedisClientLike } from '../src/redis.js';
+import { ENVELOPE, EXPRESS, type ExpressFactory } from './helpers/app.js';
+import { freePort, startRedis, type RedisServer } from './helpers/redis.js';
+import { SECRET, now } from './helpers/tokens.js';
+
+type NodeRedis = ReturnType<typeof createClient>;
+
+const PREFIX = 'express-token-required:revoked:';
+let server: RedisServer;
+const clients: NodeRedis[] = [];
+
+/** A connected node-redis client; closed after the test. */
+async function connect(url = server.url, options: Parameters<typeof createClient>[0] = {}): Promise<NodeRedis> {
+  const client = createClient({ url, ...options });
+  // Reconnection noise after an outage would otherwise be an unhandled 'error' event.
+  client.on('error', () => undefined);
+  clients.push(client);
+  await client.connect();
+  return client;
+}
+
+beforeAll(async () => {
+  server = await startRedis();
+}, 20_000);
+
+afterEach(() => {
+  for (const client of clients.splice(0)) if (client.isOpen) client.destroy();
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+/** One instance of an app: its own Redis client and store, a logout route, a guarded route. */
+function appInstance(express: ExpressFactory, client: RedisClientLike, timeout = 1000) {
+  const store = new RedisRevocationStore(client, { timeout });
+  const guard = tokenRequired({ secret: SECRET, isRevoked: (payload) => store.isRevoked(payload) });
+  const errors: unknown[] = [];
+  const app = express();
+  const logout: RequestHandler = (req, res, next) => {
+    store.revoke(req.auth!).then(() => res.status(204).end(), next);
+  };
+  app.post('/logout', guard, logout);
+  app.get('/protected', guard, (req, res) => res.json({ sub: req.auth?.sub }));
+  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    errors.push(err);
+    res.status(500).json({ error: 'handler' });
+  };
+  app.use(onError);
+  return { client: request(app), errors, store };
+}
+
+const ttlOf = async (client: NodeRedis, jti: string) => ({
+  pexpiretime: await client.sendCommand(['PEXPIRETIME', PREFIX + jti]),
+  exists: await client.exists(PREFIX + jti),
+});
+
+describe('revocation shared through Redis', () => {
+  it.each([
+    ['Express 5 revokes, Express 4 refuses', express5, express4],
+    ['Express 4 revokes, Express 5 refuses', express4, express5],
+  ])('a token revoked through one app instance is refused by another (%s)', async (_case, expressA, expressB) => {
+    const a = appInstance(expressA, await connect());
+    const b = appInstance(expressB, await connect());
+    const token = signToken({ sub: '42' }, { secret: SECRET });
+    const other = signToken({ sub: '43' }, { secret: SECRET });
+
+    await b.client.get('/protected').set('token', token).expect(200, { sub: '42' });
+    await a.client.post('/logout').set('token', token).expect(204);
+
+    for (const instance of [a, b]) {
+      const res = await instance.client.get('/protected').set('token', token).expect(401);
+      expect(res.body).toEqual(ENVELOPE.revoked);
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+    // Another token of the same user is untouched.
+    await b.client.get('/protected').set('token', other).expect(200, { sub: '43' });
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+
+  it('stores SET <prefix><jti> 1 PXAT <exp in ms>: the entry disappears when the token would have expired', async () => {
+    const redis = await connect();
+    const store = new RedisRevocationStore(redis);
+    const exp = now() + 2;
+    const payload = { jti: 'short-lived', exp };
+    await store.revoke(payload);
+
+    expect(await redis.get(`${PREFIX}short-lived`)).toBe('1');
+    expect(await ttlOf(redis, 'short-lived')).toEqual({ pexpiretime: exp * 1000, exists: 1 });
+    const pttl = await redis.pTTL(`${PREFIX}short-lived`);
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(2000);
+    await expect(store.isRevoked(payload)).resolves.toBe(true);
+
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 100));
+    expect(await redis.exists(`${PREFIX}short-lived`)).toBe(0);
+    await expect(store.isRevoked(payload)).resolves.toBe(false);
+  }, 10_000);
+
+  it('uses the prefix option for its keys', async () => {
+    const redis = await connect();
+    const store = new RedisRevocationStore(redis, { prefix: 'app1:logout:' });
+    await store.revoke({ jti: 'p1', exp: now() + 60 });
+    expect(await redis.exists('app1:logout:p1')).toBe(1);
+    expect(await redis.exists(`${PREFIX}p1`)).toBe(0);
+    await expect(store.isRevoked({ jti: 'p1' })).resolves.toBe(true);
+    await expect(new RedisRevocationStore(redis).isRevoked({ jti: 'p1' })).resolves.toBe(false);
+  });
+
+  it('keeps a token without exp revoked for good (no expiry on the key)', async () => {
+    const redis = await connect();
+    const store = new RedisRevocationStore(redis);
+    await store.revoke({ jti: 'forever' });
+    expect(await redis.pTTL(`${PREFIX}forever`)).toBe(-1);
+    await expect(store.isRevoked({ jti: 'forever' })).resolves.toBe(true);
+  });
+
+  it('writes nothing for a token that has already expired', async () => {
+    const redis = await connect();
+    await new RedisRevocationStore(redis).revoke({ jti: 'gone', exp: now() - 1 });
+    expect(await redis.exists(`${PREFIX}gone`)).toBe(0);
+  });
+
+  it('works with an ioredis-style client (positional SET ... PXAT), here backed by the same server', async () => {
+    const redis = await connect();
+    const calls: unknown[][] = [];
+    const ioredis: IoRedisClientLike = {
+      status: 'ready',
+      set: (...args: (string | number)[]) => {
+        calls.push(['set', ...args]);
+        return redis.sendCommand(['SET', ...args.map(String)]);
+      },
+      exists: (key: string) => {
+        calls.push(['exists', key]);
+        return redis.sendCommand(['EXISTS', key]);
+      },
+    };
+    const store = new RedisRevocationStore(ioredis);
+    const exp = now() + 60;
+    await store.revoke({ jti: 'io', exp });
+    await store.revoke({ jti: 'io-forever' });
+    await expect(store.isRevoked({ jti: 'io' })).resolves.toBe(true);
+    await expect(store.isRevoked({ jti: 'nope' })).resolves.toBe(false);
+    expect(calls).toEqual([
+      ['set', `${PREFIX}io`, '1', 'PXAT', exp * 1000],
+      ['set', `${PREFIX}io-forever`, '1'],
+      ['exists', `${PREFIX}io`],
+      ['exists', `${PREFIX}nope`],
+    ]);
+    expect(await ttlOf(redis, 'io')).toEqual({ pexpiretime: exp * 1000, exists: 1 });
+  });
+
+  it('makes one round trip per check', async () => {
+    const redis = await connect();
+    const store = new RedisRevocationStore(redis);
+    const before = Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1]);
+    await store.isRevoked({ jti: 'count-me' });
+    const after = Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1]);
+    // The INFO call that reads the counter is counted too.
+    expect(after - before).toBe(2);
+  });
+});
+
+describe('a Redis outage', () => {
+  let outage: RedisServer | undefined;
+
+  afterEach(async () => {
+    await outage?.stop();
+    outage = undefined;
+  });
+
+  it.each(EXPRESS)('%s: the server stops: 500 through the error handler within the timeout, and a revoked token never passes', async (_name, express) => {
+    outage = await startRedis();
+    const redis = await connect(outage.url);
+    const { client, errors } = appInstance(express, redis, 300);
+    const token = signToken({ sub: '42' }, { secret: SECRET });
+    await client.post('/logout').set('token', token).expect(204);
+    await client.get('/protected').set('token', token).expect(401);
+
+    await outage.stop();
+    for (const attempt of [token, signToken({ sub: '43' }, { secret: SECRET })]) {
+      const started = Date.now();
+      const res = await client.get('/protected').set('token', attempt).expect(500);
+      expect(Date.now() - started).toBeLessThan(300 + 700);
+      expect(res.body).toEqual({ error: 'handler' });
+    }
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBeInstanceOf(Error);
+    expect((errors[0] as Error).message).toMatch(/^express-token-required\/redis: Redis (did not answer EXISTS within 300 ms|failed EXISTS)$/);
+    // Logging out during the outage fails the same way, never a false 204.
+    await client.post('/logout').set('token', token).expect(500);
+  }, 20_000);
+
+  it('a client pointed at a closed port: 500 at once', async () => {
+    const closed = createClient({ url: `redis://127.0.0.1:${String(await freePort())}`, socket: { reconnectStrategy: false } });
+    closed.on('error', () => undefined);
+    await expect(closed.connect()).rejects.toThrow();
+    const { client, errors } = appInstance(express5, closed, 300);
+    const started = Date.now();
+    await client.get('/protected').set('token', signToken({ sub: '1' }, { secret: SECRET })).expect(500);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((errors[0] as Error).message).toBe('express-token-required/redis: Redis failed EXISTS');
+    expect((errors[0] as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('a server that never answers: the call rejects after the timeout', async () => {
+    outage = await startRedis();
+    const redis = await connect(outage.url);
+    // CLIENT PAUSE holds every command of every client for the given milliseconds.
+    await redis.sendCommand(['CLIENT', 'PAUSE', '3000', 'ALL']);
+    const store = new RedisRevocationStore(redis, { timeout: 200 });
+    const started = Date.now();
+    await expect(store.isRevoked({ jti: 'x' })).rejects.toThrow('express-token-required/redis: Redis did not answer EXISTS within 200 ms');
+    await expect(store.revoke({ jti: 'x', exp: now() + 60 })).rejects.toThrow('express-token-required/redis: Redis did not answer SET within 200 ms');
+    expect(Date.now() - started).toBeLessThan(1500);
+  }, 10_000);
+});
+
+describe('RedisRevocationStore without Redis', () => {
+  /** A client that counts calls and answers as told. */
+  function fake(answer: () => Promise<unknown> = () => Promise.resolve(0)) {
+    const calls: string[] = [];
+    const client = {
+      isOpen: true,
+      set: (key: string) => { calls.push(`set ${key}`); return answer(); },
+      exists: (key: string) => { calls.push(`exists ${key}`); return answer(); },
+    };
+    return { client, calls };
+  }
+
+  it.each<[string, TokenPayload | undefined]>([
+    ['no jti', { sub: '1', exp: now() + 60 }],
+    ['an empty jti', { jti: '', exp: now() + 60 }],
+    ['a numeric jti', { jti: 7 as unknown as string }],
+  ])('answers false for a token with %s, without asking Redis', async (_case, payload) => {
+    const { client, calls } = fake();
+    await expect(new RedisRevocationStore(client).isRevoked(payload!)).resolves.toBe(false);
+    expect(calls).toEqual([]);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['no jti', { sub: '1', exp: now() + 60 }, /cannot revoke a token without a 'jti' \(got undefined\); signToken writes a random one unless 'jwtid: false' is set/],
+    ['a numeric jti', { jti: 7 }, /cannot revoke a token without a 'jti' \(got 7\)/],
+    ['a string exp', { jti: 'a', exp: '1h' }, /cannot revoke a token whose 'exp' is not a number of seconds \(got "1h"\)/],
+    ['no payload', undefined, /revoke\(\) needs the verified payload, e.g. req.auth \(got undefined\)/],
+  ])('revoke rejects with a TypeError for %s, without asking Redis', async (_case, payload, message) => {
+    const { client, calls } = fake();
+    const revoking = new RedisRevocationStore(client).revoke(payload as TokenPayload);
+    await expect(revoking).rejects.toBeInstanceOf(TypeError);
+    await expect(revoking).rejects.toThrow(message);
+    expect(calls).toEqual([]);
+  });
+
+  it('isRevoked rejects with a TypeError without a payload', async () => {
+    await expect(new RedisRevocationStore(fake().client).isRevoked(null as never)).rejects.toThrow(/isRevoked\(\) needs the verified payload/);
+  });
+
+  it.each<[string, unknown]>([
+    ['a string', '1'],
+    ['null', null],
+    ['a boolean', true],
+  ])('rejects (never answers false) when EXISTS answers %s', async (_case, reply) => {
+    const store = new RedisRevocationStore(fake(() => Promise.resolve(reply)).client);
+    await expect(store.isRevoked({ jti: 'a' })).rejects.toThrow(/^express-token-required\/redis: EXISTS answered .*, not a number$/);
+  });
+
+  it('wraps a client that throws synchronously, keeping the cause', async () => {
+    const boom = new Error('The client is closed');
+    const store = new RedisRevocationStore(fake(() => { throw boom; }).client);
+    const checking = store.isRevoked({ jti: 'a' });
+    await expect(checking).rejects.toThrow('express-token-required/redis: Redis failed EXISTS');
+    await expect(checking).rejects.toHaveProperty('cause', boom);
+  });
+
+  it('times out a call that never settles, with the default of 1000 ms', async () => {
+    const store = new RedisRevocationStore(fake(() => new Promise(() => undefined)).client);
+    const started = Date.now();
+    await expect(store.revoke({ jti: 'a', exp: now() + 60 })).rejects.toThrow('Redis did not answer SET within 1000 ms');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+  });
+
+  it('has methods that work detached (isRevoked: store.isRevoked)', async () => {
+    const { isRevoked } = new RedisRevocationStore(fake(() => Promise.resolve(1)).client);
+    await expect(isRevoked({ jti: 'a' })).resolves.toBe(true);
+  });
+
+  it.each<[string, unknown, unknown, RegExp]>([
+    ['no client', undefined, undefined, /needs a node-redis \(redis v4\+\) or ioredis client \(got undefined\)/],
+    ['a URL instead of a client', 'redis://localhost', undefined, /\(got "redis:\/\/localhost"\)/],
+    ['a client without exists', { isOpen: true, set: () => undefined }, undefined, /needs a node-redis/],
+    ['a client of unknown kind', { set: () => undefined, exists: () => undefined }, undefined, /cannot tell the client's kind: expected node-redis \(with 'isOpen'\) or ioredis \(with 'status'\)/],
+    ['options that are not an object', { isOpen: true, set: () => undefined, exists: () => undefined }, 1000, /RedisRevocationStore options must be an object \(got 1000\)/],
+    ['a misspelt option', { isOpen: true, set: () => undefined, exists: () => undefined }, { timout: 5 }, /unknown option 'timout' for RedisRevocationStore; did you mean 'timeout'\?/],
+    ['a zero timeout', { isOpen: true, set: () => undefined, exists: () => undefined }, { timeout: 0 }, /option 'timeout' must be an integer of at least 1 \(got 0\)/],
+    ['a fractional timeout', { isOpen: true, set: () => undefined, exists: () => undefined }, { timeout: 1.5 }, /option 'timeout' must be an integer/],
+    ['a string timeout', { isOpen: true, set: () => undefined, exists: () => undefined }, { timeout: '1s' }, /option 'timeout' must be an integer/],
+    ['an empty prefix', { isOpen: true, set: () => undefined, exists: () => undefined }, { prefix: '' }, /option 'prefix' must be a non-empty string/],
+  ])('throws a TypeError for %s', (_case, client, options, message) => {
+    const build = () => new RedisRevocationStore(client as RedisClientLike, options as never);
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow(message);
+  });
+});
