@@ -1,59 +1,17 @@
 // The real server.ts in a child process, as `npm start` runs it: env settings, first start, clean shutdown.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENVELOPE } from '../helpers/app.js';
 import { tempDir } from './helpers.js';
+import { killAll, launch, stop } from './server-process.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const temp = tempDir();
-const running = new Set<ChildProcess>();
 afterAll(() => {
-  for (const child of running) child.kill('SIGKILL');
+  killAll();
   temp.remove();
 });
 
-interface Server {
-  /** Resolves to the base URL once the server listens; rejects if it exits first. */
-  readonly listening: Promise<string>;
-  /** Resolves to the exit code. */
-  readonly exited: Promise<number | null>;
-  readonly output: () => { stdout: string; stderr: string };
-  readonly child: ChildProcess;
-}
-
-/** Starts server.ts with only these variables (and PATH), on a free port. */
-function launch(env: Record<string, string>): Server {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/api/server.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: '0', ...env },
-  });
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => {
-    running.delete(child);
-    done(code);
-  }));
-  const listening = new Promise<string>((resolveUrl, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+) /.exec(stdout)?.[1];
-      if (url) resolveUrl(url);
-    });
-    void exited.then((code) => {
-      reject(new Error(`server exited with ${String(code)} before listening:\n${stdout}\n${stderr}`));
-    });
-  });
-  return { listening, exited, output: () => ({ stdout, stderr }), child };
-}
-
-async function stop(server: Server, signal: NodeJS.Signals): Promise<number | null> {
-  server.child.kill(signal);
-  return server.exited;
-}
 
 async function json(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, { ...init, headers: { 'Content-Type': 'application/json', ...init.headers } });
