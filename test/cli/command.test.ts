@@ -12,9 +12,16 @@ import { CLI, ensureBuilt, spawnCli } from './helpers.js';
 beforeAll(ensureBuilt, 120_000);
 
 describe('the built command', () => {
-  it('is the package’s bin, an executable file starting with #!/usr/bin/env node', () => {
-    const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { bin: Record<string, string> };
+  it('is the package’s bin (and no export), an executable file starting with #!/usr/bin/env node', () => {
+    const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as Record<string, unknown>;
     expect(pkg.bin).toEqual({ 'express-token-required': './dist/cli.js' });
+    expect(pkg.exports).toEqual({
+      '.': {
+        import: { types: './dist/index.d.ts', default: './dist/index.js' },
+        require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+      },
+      './package.json': './package.json',
+    });
     expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
     expect(statSync(CLI).mode & 0o111).toBe(0o111);
   });
