@@ -19,7 +19,6 @@ export class HelpRequested extends Error {
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 
-
 /**
  * Parses one subcommand's arguments (strict: unknown flags are errors) and checks that
  * exactly the named positionals are there, e.g. `['TOKEN']`.
@@ -97,15 +96,20 @@ export function parseJson(text: string, fallback: unknown): unknown {
 
 const CORE_PREFIX = 'express-token-required: ';
 
+/** The flag that sets each option of signToken and verifyToken, for error messages. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  secret: '--secret', expiresIn: '--exp', subject: '--sub', issuer: '--iss', audience: '--aud', algorithm: '--alg', algorithms: '--alg',
+};
+
 /**
- * The core's option errors (TypeError) become usage errors that speak of flags, not
- * option names; anything else is rethrown.
+ * The core's option errors (TypeError) as usage errors that speak of flags, not option
+ * names; any other error is returned as it is. The caller throws the result.
  */
-export function asUsageError(error: unknown, flags: Readonly<Record<string, string>>): unknown {
+export function asUsageError(error: unknown): unknown {
   if (!(error instanceof TypeError) || !error.message.startsWith(CORE_PREFIX)) return error;
   const message = error.message
     .slice(CORE_PREFIX.length)
-    .replace(/option '(\w+)'/g, (text, name: string) => flags[name] ?? text)
+    .replace(/option '(\w+)'/g, (text, name: string) => FLAG_OF[name] ?? text)
     .replace(/; generate one with: .*$/, '; generate one with: express-token-required secret');
   return new UsageError(message);
 }

@@ -3,8 +3,6 @@ import { findCommand } from './commands.js';
 import { EXIT, PROGRAM, type Command, type Env, type ExitCode, type Io } from './io.js';
 import { USAGE } from './usage.js';
 
-export type { Env, ExitCode, Io } from './io.js';
-
 /**
  * Runs the command line `argv` (without node and the script) and resolves to the exit code.
  * Output goes to `io`; nothing here exits the process, so tests can call it directly.

@@ -3,9 +3,6 @@ import type { Algorithm } from '../types.js';
 import { asUsageError, claimsFrom, durationFrom, oneOrMany, parseCommand, secretFrom } from './args.js';
 import { EXIT, PROGRAM, type Command } from './io.js';
 
-/** The flag that sets each signToken option, for error messages. */
-const FLAGS = { secret: '--secret', expiresIn: '--exp', subject: '--sub', issuer: '--iss', audience: '--aud', algorithm: '--alg' };
-
 export const sign: Command = {
   name: 'sign',
   summary: 'print a signed token',
@@ -52,7 +49,7 @@ Example:
         algorithm: values.alg as Algorithm | undefined,
       });
     } catch (error) {
-      throw asUsageError(error, FLAGS);
+      throw asUsageError(error);
     }
     io.stdout.write(`${token}\n`);
     return EXIT.ok;

@@ -4,9 +4,6 @@ import { verifyToken } from '../verify-token.js';
 import { asUsageError, oneOrMany, parseCommand, secretFrom } from './args.js';
 import { EXIT, PROGRAM, type Command } from './io.js';
 
-/** The flag that sets each verifyToken option, for error messages. */
-const FLAGS = { secret: '--secret', issuer: '--iss', audience: '--aud', algorithms: '--alg' };
-
 export const verify: Command = {
   name: 'verify',
   summary: 'verify a token as the middleware does; print its payload',
@@ -48,7 +45,7 @@ Example:
       io.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
       return EXIT.ok;
     } catch (error) {
-      if (!(error instanceof TokenError)) throw asUsageError(error, FLAGS);
+      if (!(error instanceof TokenError)) throw asUsageError(error);
       // The envelope's fixed message, never the token or jsonwebtoken's text.
       io.stderr.write(`${error.message}\n`);
       return EXIT.refused;
