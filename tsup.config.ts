@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', redis: 'src/redis.ts' },
+  // The command (src/cli.ts starts with #!/usr/bin/env node); tsup keeps the line and makes it executable.
+  entry: { index: 'src/index.ts', redis: 'src/redis.ts', cli: 'src/cli.ts' },
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts', redis: 'src/redis.ts' } },
   target: 'node20',

@@ -1,0 +1,97 @@
+// The example's storage: one SQLite file through better-sqlite3, schema and prepared statements.
+import Database from 'better-sqlite3';
+
+export interface UserRow {
+  readonly id: number;
+  readonly username: string;
+  readonly passwordHash: Buffer;
+  readonly salt: Buffer;
+  readonly admin: 0 | 1;
+}
+
+export interface Item {
+  readonly id: number;
+  readonly name: string;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly passwordHash: Buffer;
+  readonly salt: Buffer;
+  readonly admin: boolean;
+}
+
+const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS users (
+    -- AUTOINCREMENT: a deleted user's id is never given to a new user, so their tokens stay dead.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash BLOB NOT NULL,
+    salt BLOB NOT NULL,
+    admin INTEGER NOT NULL DEFAULT 0 CHECK (admin IN (0, 1)),
+    created_at TEXT NOT NULL DEFAULT (${NOW})
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (${NOW}),
+    updated_at TEXT NOT NULL DEFAULT (${NOW})
+  ) STRICT;
+`;
+
+const USER = 'id, username, password_hash AS passwordHash, salt, admin';
+const ITEM = 'id, name, created_by AS createdBy, created_at AS createdAt, updated_at AS updatedAt';
+
+/** Users and items in one database file, through statements prepared once. */
+export type Store = ReturnType<typeof openDatabase>;
+
+/** Opens (or creates, with its tables) the database file at `path`. */
+export function openDatabase(path: string) {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.exec(SCHEMA);
+
+  const userByName = db.prepare<[string], UserRow>(`SELECT ${USER} FROM users WHERE username = ?`);
+  const userById = db.prepare<[number], UserRow>(`SELECT ${USER} FROM users WHERE id = ?`);
+  const anyAdmin = db.prepare<[], { id: number }>('SELECT id FROM users WHERE admin = 1 LIMIT 1');
+  const insertUser = db.prepare<[string, Buffer, Buffer, number], { id: number }>(
+    'INSERT INTO users (username, password_hash, salt, admin) VALUES (?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING id',
+  );
+  const deleteUser = db.prepare<[string]>('DELETE FROM users WHERE username = ?');
+  const listItems = db.prepare<[], Item>(`SELECT ${ITEM} FROM items ORDER BY id`);
+  const itemById = db.prepare<[number], Item>(`SELECT ${ITEM} FROM items WHERE id = ?`);
+  const insertItem = db.prepare<[string, string], Item>(`INSERT INTO items (name, created_by) VALUES (?, ?) RETURNING ${ITEM}`);
+  const updateItem = db.prepare<[string, number], Item>(`UPDATE items SET name = ?, updated_at = ${NOW} WHERE id = ? RETURNING ${ITEM}`);
+  const deleteItem = db.prepare<[number]>('DELETE FROM items WHERE id = ?');
+
+  return {
+    users: {
+      byName: (username: string): UserRow | undefined => userByName.get(username),
+      byId: (id: number): UserRow | undefined => userById.get(id),
+      hasAdmin: (): boolean => anyAdmin.get() !== undefined,
+      /** The new user's id, or `undefined` when the name is taken (names ignore case). */
+      insert: (user: NewUser): number | undefined =>
+        insertUser.get(user.username, user.passwordHash, user.salt, user.admin ? 1 : 0)?.id,
+      /** Whether a user was deleted. */
+      delete: (username: string): boolean => deleteUser.run(username).changes > 0,
+    },
+    items: {
+      list: (): Item[] => listItems.all(),
+      byId: (id: number): Item | undefined => itemById.get(id),
+      insert: (name: string, createdBy: string): Item => insertItem.get(name, createdBy)!,
+      /** The updated item, or `undefined` when there is none with this id. */
+      update: (id: number, name: string): Item | undefined => updateItem.get(name, id),
+      /** Whether an item was deleted. */
+      delete: (id: number): boolean => deleteItem.run(id).changes > 0,
+    },
+    close: (): void => {
+      db.close();
+    },
+  };
+}

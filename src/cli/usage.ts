@@ -1,0 +1,15 @@
+import { COMMANDS } from './commands.js';
+import { PROGRAM } from './io.js';
+
+const width = Math.max(...COMMANDS.map((command) => command.name.length));
+
+export const USAGE = `Usage: ${PROGRAM} <command> [options]
+
+Make and inspect the HS256 tokens that tokenRequired() checks in the \`token\` header.
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
+
+Run "${PROGRAM} <command> --help" for a command's options.
+Exit codes: 0 done, 1 token refused or malformed, 2 bad usage.
+`;

@@ -1,0 +1,36 @@
+// Runs the command in-process (run) or as a user would (the built dist/cli.js), same result shape.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { run } from '../../src/cli/run.js';
+
+export interface Result {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** `run(argv, env, io)` with captured output. */
+export async function call(argv: readonly string[], env: Env = {}): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+  const code = await run(argv, env, io);
+  return { code, stdout, stderr };
+}
+
+export const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+
+/** Builds dist/ once when it is missing (`npm test` builds before vitest). */
+export function ensureBuilt(): void {
+  if (!existsSync(CLI)) execFileSync('npx', ['tsup'], { cwd: resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
+}
+
+/** The built command in a child process, with only PATH and `env` in its environment. */
+export function spawnCli(argv: readonly string[], env: Env = {}, file = process.execPath): Result {
+  const args = file === process.execPath ? [CLI, ...argv] : [...argv];
+  const child = spawnSync(file, args, { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 20_000 });
+  return { code: child.status, stdout: child.stdout, stderr: child.stderr };
+}

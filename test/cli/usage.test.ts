@@ -1,0 +1,138 @@
+// Help and bad usage: help on stdout with exit 0; a one-line error plus the usage on stderr with exit 2.
+import { describe, expect, it } from 'vitest';
+import { asUsageError, UsageError } from '../../src/cli/args.js';
+import { COMMANDS, findCommand } from '../../src/cli/commands.js';
+import { run } from '../../src/cli/run.js';
+import { USAGE } from '../../src/cli/usage.js';
+import { makeToken, now, SECRET, validToken } from '../helpers/tokens.js';
+import { call } from './helpers.js';
+
+const usageOf = (name: string): string => findCommand(name)!.usage;
+const TOKEN = validToken();
+
+describe('help', () => {
+  it.each([['--help'], ['-h']])('%s prints the usage, listing every command and its summary', async (flag) => {
+    const { code, stdout, stderr } = await call([flag]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toBe(USAGE);
+    expect(stdout).toMatch(/^Usage: express-token-required <command> \[options\]\n/);
+    for (const command of COMMANDS) expect(stdout).toContain(`\n  ${command.name.padEnd(6)}  ${command.summary}\n`);
+    expect(stdout).toContain('Exit codes: 0 done, 1 token refused or malformed, 2 bad usage.');
+  });
+
+  it.each([
+    ['secret', ['--help']],
+    ['sign', ['--help']],
+    ['sign', ['-h', '--secret', 'short']],
+    ['verify', ['--help']],
+    ['verify', ['-h']],
+    ['decode', ['--help']],
+  ])('%s %j prints that command’s usage, even when other arguments are wrong or missing', async (name, args) => {
+    const { code, stdout, stderr } = await call([name, ...args]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toBe(usageOf(name));
+    expect(stdout).toMatch(new RegExp(`^Usage: express-token-required ${name}\\b`));
+    expect(stdout).toContain('-h, --help');
+  });
+
+  it('documents every flag in each command’s usage', () => {
+    const flags = { secret: ['--bytes'], sign: ['--secret', '--exp', '--sub', '--iss', '--aud', '--claim', '--alg'], verify: ['--secret', '--iss', '--aud', '--alg'], decode: [] };
+    for (const [name, names] of Object.entries(flags)) {
+      for (const flag of names) expect(usageOf(name)).toMatch(new RegExp(`^  ${flag} `, 'm'));
+    }
+  });
+});
+
+const S = ['--secret', SECRET];
+
+/** [the one-line error, argv, env, whose usage follows (the top-level one when undefined)] */
+const BAD_USAGE: [string, string[], Record<string, string>, string | undefined][] = [
+  ['missing command', [], {}, undefined],
+  ["unknown command 'nope'", ['nope'], {}, undefined],
+  ["unknown option '--nope'", ['--nope'], {}, undefined],
+  ["unknown command 'toString'", ['toString'], {}, undefined],
+  ["unknown option '--secert'", ['sign', '--secert', SECRET], {}, 'sign'],
+  ["unknown option '-x'", ['sign', '-x', ...S], {}, 'sign'],
+  ['missing secret: pass --secret or set SECRET_KEY', ['sign'], {}, 'sign'],
+  ['missing secret: pass --secret or set SECRET_KEY', ['sign', '--secret', ''], {}, 'sign'],
+  ['missing secret: pass --secret or set SECRET_KEY', ['sign'], { SECRET_KEY: '' }, 'sign'],
+  ["option '--secret <value>' argument missing", ['sign', '--secret'], {}, 'sign'],
+  ['secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret', ['sign', '--secret', 'too-short'], {}, 'sign'],
+  ['secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret', ['sign'], { SECRET_KEY: 'too-short' }, 'sign'],
+  ['secret must be at least 48 bytes for HS384 (got 40); generate one with: express-token-required secret', ['sign', '--secret', 'x'.repeat(40), '--alg', 'HS384'], {}, 'sign'],
+  [`--exp must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' (got "soon")`, ['sign', ...S, '--exp', 'soon'], {}, 'sign'],
+  ['--exp must be more than 0 seconds', ['sign', ...S, '--exp', '0'], {}, 'sign'],
+  ['--sub must be a non-empty string (got "")', ['sign', ...S, '--sub', ''], {}, 'sign'],
+  [`algorithm "RS256" is not supported; use 'HS256', 'HS384' or 'HS512'`, ['sign', ...S, '--alg', 'RS256'], {}, 'sign'],
+  ['--claim needs key=value (got "admin")', ['sign', ...S, '--claim', 'admin'], {}, 'sign'],
+  ['--claim needs key=value (got "=1")', ['sign', ...S, '--claim', '=1'], {}, 'sign'],
+  ['--claim "a" is given twice', ['sign', ...S, '--claim', 'a=1', '--claim', 'a=2'], {}, 'sign'],
+  ["--sub and the payload's 'sub' claim both set 'sub'; keep one", ['sign', ...S, '--claim', 'sub=1', '--sub', '2'], {}, 'sign'],
+  ["the payload's 'exp' must be a number of seconds since the epoch (got \"x\")", ['sign', ...S, '--claim', 'exp="x"'], {}, 'sign'],
+  ['1 unexpected argument', ['sign', ...S, 'stray'], {}, 'sign'],
+  ["option '-h, --help' does not take an argument", ['sign', ...S, '--help=yes'], {}, 'sign'],
+  ['missing TOKEN', ['verify', ...S], {}, 'verify'],
+  ['missing TOKEN', ['verify', ' ', ...S], {}, 'verify'],
+  ['missing secret: pass --secret or set SECRET_KEY', ['verify', TOKEN], {}, 'verify'],
+  ['secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret', ['verify', TOKEN, '--secret', 'too-short'], {}, 'verify'],
+  ['secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret', ['verify', TOKEN], { SECRET_KEY: 'too-short' }, 'verify'],
+  ['--iss must be a non-empty string (got "")', ['verify', TOKEN, ...S, '--iss', ''], {}, 'verify'],
+  [`algorithm "none" is not supported in 'algorithms'; use 'HS256', 'HS384' or 'HS512'`, ['verify', TOKEN, ...S, '--alg', 'none'], {}, 'verify'],
+  ['1 unexpected argument', ['verify', TOKEN, 'extra', ...S], {}, 'verify'],
+  ['2 unexpected arguments', ['verify', TOKEN, 'extra', 'more', ...S], {}, 'verify'],
+  ["unknown option '--exp'", ['verify', TOKEN, '--exp', '1h', ...S], {}, 'verify'],
+  ['missing TOKEN', ['decode'], {}, 'decode'],
+  ["unknown option '--secret'", ['decode', TOKEN, ...S], {}, 'decode'],
+  ['--bytes must be a whole number from 32 to 1024 (got "31")', ['secret', '--bytes', '31'], {}, 'secret'],
+  ['--bytes must be a whole number from 32 to 1024 (got "1025")', ['secret', '--bytes', '1025'], {}, 'secret'],
+  ['--bytes must be a whole number from 32 to 1024 (got "32.5")', ['secret', '--bytes', '32.5'], {}, 'secret'],
+  ['--bytes must be a whole number from 32 to 1024 (got "lots")', ['secret', '--bytes', 'lots'], {}, 'secret'],
+  ['1 unexpected argument', ['secret', '64'], {}, 'secret'],
+];
+
+describe('bad usage', () => {
+  it.each(BAD_USAGE)('%s (case %#): exit 2', async (error, argv, env, usageName) => {
+    const { code, stdout, stderr } = await call(argv, env);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`express-token-required: ${error}\n\n${usageName === undefined ? USAGE : usageOf(usageName)}`);
+    // Never echoed: neither a secret nor a token.
+    expect(stderr).not.toContain(SECRET);
+    expect(stderr).not.toContain(TOKEN);
+  });
+
+  it('does not echo stray arguments, which may be a misplaced secret', async () => {
+    const { stderr } = await call(['sign', '--secret', SECRET, 'my-other-secret-value']);
+    expect(stderr).not.toContain('my-other-secret-value');
+  });
+
+  it('lets a failure that is not bad usage through (here, a broken stdout)', async () => {
+    const broken = new Error('EPIPE');
+    const io = { stdout: { write: () => { throw broken; } }, stderr: { write: () => true } };
+    await expect(run(['secret'], {}, io)).rejects.toBe(broken);
+  });
+});
+
+describe('the end of options', () => {
+  it('takes TOKEN after "--", as POSIX tools do', async () => {
+    const token = makeToken({ sub: '1', exp: now() + 60 });
+    const { code, stdout } = await call(['decode', '--', token]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('"sub": "1"');
+  });
+});
+
+describe('asUsageError', () => {
+  it('rewords the core’s option errors with flag names, keeping names it has no flag for', () => {
+    const error = asUsageError(new TypeError("express-token-required: option 'issuer' and option 'jwtid' clash"));
+    expect(error).toEqual(new UsageError("--iss and option 'jwtid' clash"));
+    expect(error).toBeInstanceOf(UsageError);
+  });
+
+  it.each([
+    ['a TypeError from elsewhere', new TypeError('x is not a function')],
+    ['another error', new RangeError('express-token-required: option')],
+  ])('returns %s untouched', (_case, error) => {
+    expect(asUsageError(error)).toBe(error);
+  });
+});

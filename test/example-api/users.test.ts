@@ -1,0 +1,150 @@
+// GET /me, and the admin-only POST /users and DELETE /users/:name.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MESSAGES } from '../../examples/api/body.js';
+import { ENVELOPE } from '../helpers/app.js';
+import { makeToken, now } from '../helpers/tokens.js';
+import { addUser, ADMIN_ID, envelope, login, startApi, tempDir, tokenFor, type Api } from './helpers.js';
+
+let temp: ReturnType<typeof tempDir>;
+let api: Api;
+beforeEach(async () => {
+  temp = tempDir();
+  api = await startApi(join(temp.dir, 'api.db'));
+});
+afterEach(() => {
+  api.db.close();
+  temp.remove();
+});
+
+const ADMINS_ONLY = envelope(403, 'Forbidden', 'Admins only');
+const names = (): string[] => [api.db.users.byId(1), api.db.users.byId(2), api.db.users.byId(3)].flatMap((row) => (row ? [row.username] : []));
+
+describe('GET /me', () => {
+  it('answers the token’s user, without password hash or salt', async () => {
+    expect((await api.client.get('/me').set('token', tokenFor(ADMIN_ID)).expect(200)).body).toEqual({ id: 1, username: 'admin', admin: true });
+  });
+
+  it.each([
+    ['no token', undefined, ENVELOPE.missing],
+    ['a bad token', 'garbage', ENVELOPE.invalid],
+    ['an expired token', makeToken({ sub: '1', exp: now() - 1 }), ENVELOPE.expired],
+    ['a token of no user', tokenFor(7), ENVELOPE.noUser],
+  ])('refuses %s', async (_case, token, body) => {
+    const req = api.client.get('/me');
+    expect((await (token === undefined ? req : req.set('token', token)).expect(Number(body.code))).body).toEqual(body);
+  });
+});
+
+describe('POST /users (admins only)', () => {
+  it('creates a user with 201 and a Location; the user can log in and is no admin', async () => {
+    const res = await api.client.post('/users').set('token', tokenFor(ADMIN_ID)).send({ username: 'bob', password: 'bob-secret-1' }).expect(201);
+    expect(res.body).toEqual({ id: 2, username: 'bob', admin: false });
+    expect(res.headers.location).toBe('/users/bob');
+    const token = await login(api.client, 'bob', 'bob-secret-1');
+    expect((await api.client.get('/me').set('token', token).expect(200)).body).toEqual({ id: 2, username: 'bob', admin: false });
+  });
+
+  it('stores a salted scrypt hash, never the password', async () => {
+    await addUser(api.client, 'bob', 'same-password');
+    await addUser(api.client, 'carol', 'same-password');
+    const [bob, carol] = [api.db.users.byName('bob')!, api.db.users.byName('carol')!];
+    expect(bob.passwordHash).toHaveLength(64);
+    expect(bob.salt).toHaveLength(16);
+    expect(bob.salt.equals(carol.salt)).toBe(false);
+    expect(bob.passwordHash.equals(carol.passwordHash)).toBe(false);
+    expect(bob.passwordHash.toString('latin1')).not.toContain('same-password');
+  });
+
+  it.each([['bob'], ['BOB']])('answers an existing name (%s) with 409', async (name) => {
+    await addUser(api.client, 'bob');
+    const res = await api.client.post('/users').set('token', tokenFor(ADMIN_ID)).send({ username: name, password: 'another-password' }).expect(409);
+    expect(res.body).toEqual(envelope(409, 'Conflict', 'User already exists'));
+  });
+
+  it.each([
+    ['no password', { username: 'bob' }, MESSAGES.credentials],
+    ['a non-string name', { username: 5, password: 'long-enough' }, MESSAGES.credentials],
+    ['an empty name', { username: '', password: 'long-enough' }, MESSAGES.username],
+    ['a name with a slash', { username: 'a/b', password: 'long-enough' }, MESSAGES.username],
+    ['a name of 65 characters', { username: 'a'.repeat(65), password: 'long-enough' }, MESSAGES.username],
+    ['a 7-character password', { username: 'bob', password: '1234567' }, MESSAGES.password],
+    ['a password over 1024 characters', { username: 'bob', password: 'p'.repeat(1025) }, MESSAGES.password],
+  ])('answers %s with 400', async (_case, body, message) => {
+    const res = await api.client.post('/users').set('token', tokenFor(ADMIN_ID)).send(body).expect(400);
+    expect(res.body).toEqual(envelope(400, 'Bad Request', message));
+    expect(names()).toEqual(['admin']);
+  });
+
+  it('refuses a user who is not an admin with 403, before reading the body', async () => {
+    const bob = await addUser(api.client, 'bob');
+    for (const body of [{ username: 'eve', password: 'eve-password' }, {}]) {
+      expect((await api.client.post('/users').set('token', tokenFor(bob)).send(body).expect(403)).body).toEqual(ADMINS_ONLY);
+    }
+    expect(names()).toEqual(['admin', 'bob']);
+  });
+
+  it.each([
+    ['no token', undefined, ENVELOPE.missing],
+    ['a bad token', 'garbage', ENVELOPE.invalid],
+  ])('refuses %s', async (_case, token, body) => {
+    const req = api.client.post('/users').send({ username: 'eve', password: 'eve-password' });
+    expect((await (token === undefined ? req : req.set('token', token)).expect(Number(body.code))).body).toEqual(body);
+    expect(names()).toEqual(['admin']);
+  });
+});
+
+describe('DELETE /users/:name (admins only)', () => {
+  it('deletes a user with 204: their token then gets 401 User not found, and their login 401', async () => {
+    const bob = await addUser(api.client, 'bob', 'bob-secret-1');
+    const token = await login(api.client, 'bob', 'bob-secret-1');
+    await api.client.get('/me').set('token', token).expect(200);
+    const res = await api.client.delete('/users/bob').set('token', tokenFor(ADMIN_ID)).expect(204);
+    expect(res.text).toBe('');
+    expect(api.db.users.byId(bob)).toBeUndefined();
+    expect((await api.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.noUser);
+    expect((await api.client.post('/items').set('token', token).send({ name: 'x' }).expect(401)).body).toEqual(ENVELOPE.noUser);
+    await api.client.post('/login').send({ username: 'bob', password: 'bob-secret-1' }).expect(401);
+  });
+
+  it('never gives a deleted user’s id to a new user, so old tokens stay refused', async () => {
+    const bob = await addUser(api.client, 'bob');
+    await api.client.delete('/users/bob').set('token', tokenFor(ADMIN_ID)).expect(204);
+    expect(await addUser(api.client, 'carol')).toBe(bob + 1);
+    expect((await api.client.get('/me').set('token', tokenFor(bob)).expect(401)).body).toEqual(ENVELOPE.noUser);
+  });
+
+  it('deletes whatever the case of the name', async () => {
+    await addUser(api.client, 'bob');
+    await api.client.delete('/users/BOB').set('token', tokenFor(ADMIN_ID)).expect(204);
+    expect(names()).toEqual(['admin']);
+  });
+
+  it('answers an unknown name with 404', async () => {
+    expect((await api.client.delete('/users/nobody').set('token', tokenFor(ADMIN_ID)).expect(404)).body).toEqual(envelope(404, 'Not Found', 'User not found'));
+  });
+
+  it.each([['admin'], ['Admin']])('keeps the admin from deleting their own account (%s): 409', async (name) => {
+    const res = await api.client.delete(`/users/${name}`).set('token', tokenFor(ADMIN_ID)).expect(409);
+    expect(res.body).toEqual(envelope(409, 'Conflict', 'You cannot delete your own account'));
+    expect(names()).toEqual(['admin']);
+  });
+
+  it('refuses a user who is not an admin with 403', async () => {
+    const bob = await addUser(api.client, 'bob');
+    await addUser(api.client, 'carol');
+    expect((await api.client.delete('/users/carol').set('token', tokenFor(bob)).expect(403)).body).toEqual(ADMINS_ONLY);
+    expect((await api.client.delete('/users/admin').set('token', tokenFor(bob)).expect(403)).body).toEqual(ADMINS_ONLY);
+    expect(names()).toEqual(['admin', 'bob', 'carol']);
+  });
+
+  it.each([
+    ['no token', undefined, ENVELOPE.missing],
+    ['an expired token', makeToken({ sub: '1', exp: now() - 1 }), ENVELOPE.expired],
+  ])('refuses %s', async (_case, token, body) => {
+    await addUser(api.client, 'bob');
+    const req = api.client.delete('/users/bob');
+    expect((await (token === undefined ? req : req.set('token', token)).expect(Number(body.code))).body).toEqual(body);
+    expect(names()).toEqual(['admin', 'bob']);
+  });
+});
