@@ -20,6 +20,10 @@ describe('the built command', () => {
         import: { types: './dist/index.d.ts', default: './dist/index.js' },
         require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
       },
+      './redis': {
+        import: { types: './dist/redis.d.ts', default: './dist/redis.js' },
+        require: { types: './dist/redis.d.cts', default: './dist/redis.cjs' },
+      },
       './package.json': './package.json',
     });
     expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
@@ -46,7 +50,7 @@ describe('the built command', () => {
     const verified = spawnCli(['verify', token, '--secret', SECRET, '--iss', 'cli', '--aud', 'api']);
     expect({ code: verified.code, stderr: verified.stderr }).toEqual({ code: 0, stderr: '' });
     const payload = JSON.parse(verified.stdout) as Record<string, number>;
-    expect(payload).toEqual({ sub: '42', iss: 'cli', aud: 'api', admin: true, name: 'Ada', iat: expect.any(Number), exp: payload.iat! + 600 });
+    expect(payload).toEqual({ sub: '42', iss: 'cli', aud: 'api', admin: true, name: 'Ada', iat: expect.any(Number), exp: payload.iat! + 600, jti: expect.any(String) });
     expect(Math.abs(payload.iat! - now())).toBeLessThanOrEqual(5);
     expect(verified.stdout).toBe(`${JSON.stringify(payload, null, 2)}\n`);
   });
@@ -58,7 +62,7 @@ describe('the built command', () => {
       res.json(req.auth);
     });
     const res = await request(app).get('/protected').set('token', token).expect(200);
-    expect(res.body).toEqual({ sub: '7', roles: ['editor'], iat: expect.any(Number), exp: expect.any(Number) });
+    expect(res.body).toEqual({ sub: '7', roles: ['editor'], iat: expect.any(Number), exp: expect.any(Number), jti: expect.any(String) });
     const other = spawnCli(['sign', '--secret', OTHER_SECRET]).stdout.trimEnd();
     expect((await request(app).get('/protected').set('token', other).expect(401)).body).toEqual(ENVELOPE.invalid);
   });

@@ -5,6 +5,9 @@ import { decodeUnverified } from '../../src/cli/decode.js';
 import { b64url, makeToken, OTHER_SECRET, SECRET } from '../helpers/tokens.js';
 import { call } from './helpers.js';
 
+// signToken gives every token a random jti (a UUID), so it can be revoked.
+const JTI = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+
 const NOW = 1_800_000_000; // 2027-01-15T08:00:00.000Z
 const SECRET_64 = 'c'.repeat(64);
 
@@ -48,14 +51,14 @@ describe('secret', () => {
 
   it('prints a secret that sign accepts', async () => {
     const secret = (await call(['secret'])).stdout.trimEnd();
-    expect(checked(await signed(['--secret', secret]), secret).payload).toEqual({ iat: NOW, exp: NOW + 3600 });
+    expect(checked(await signed(['--secret', secret]), secret).payload).toEqual({ iat: NOW, exp: NOW + 3600, jti: JTI });
   });
 });
 
 describe('sign', () => {
   it('signs with HS256 for one hour by default, iat set', async () => {
     const token = await signed(['--secret', SECRET]);
-    expect(checked(token, SECRET)).toEqual({ header: { alg: 'HS256', typ: 'JWT' }, payload: { iat: NOW, exp: NOW + 3600 } });
+    expect(checked(token, SECRET)).toEqual({ header: { alg: 'HS256', typ: 'JWT' }, payload: { iat: NOW, exp: NOW + 3600, jti: JTI } });
   });
 
   it('takes the secret from SECRET_KEY, and --secret over it', async () => {
@@ -65,7 +68,7 @@ describe('sign', () => {
 
   it('writes --sub, --iss, --aud and --exp as claims', async () => {
     const token = await signed(['--secret', SECRET, '--sub', '42', '--iss', 'https://issuer.example', '--aud', 'api', '--exp', '30m']);
-    expect(checked(token, SECRET).payload).toEqual({ iat: NOW, exp: NOW + 1800, sub: '42', iss: 'https://issuer.example', aud: 'api' });
+    expect(checked(token, SECRET).payload).toEqual({ iat: NOW, exp: NOW + 1800, sub: '42', iss: 'https://issuer.example', aud: 'api', jti: JTI });
   });
 
   it.each([
@@ -85,7 +88,7 @@ describe('sign', () => {
     const token = await signed(['--secret', SECRET, ...claims.flatMap((claim) => ['--claim', claim])]);
     expect(checked(token, SECRET).payload).toEqual({
       admin: true, n: 7, none: null, roles: ['a', 'b'], obj: { k: 1 }, name: 'Ada', text: 'not {json', eq: 'a=b', quoted: '42', empty: '',
-      iat: NOW, exp: NOW + 3600,
+      iat: NOW, exp: NOW + 3600, jti: JTI,
     });
   });
 
@@ -96,7 +99,7 @@ describe('sign', () => {
   });
 
   it('lets an exp claim replace the default lifetime', async () => {
-    expect(checked(await signed(['--secret', SECRET, '--claim', `exp=${String(NOW + 60)}`]), SECRET).payload).toEqual({ iat: NOW, exp: NOW + 60 });
+    expect(checked(await signed(['--secret', SECRET, '--claim', `exp=${String(NOW + 60)}`]), SECRET).payload).toEqual({ iat: NOW, exp: NOW + 60, jti: JTI });
   });
 
   it.each([
@@ -119,7 +122,7 @@ describe('verify', () => {
     const made = await signed(['--sub', '7', '--claim', 'role=admin'], { SECRET_KEY: SECRET });
     const { code, stdout } = await call(['verify', made], { SECRET_KEY: SECRET });
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ sub: '7', role: 'admin', iat: NOW, exp: NOW + 3600 });
+    expect(JSON.parse(stdout)).toEqual({ sub: '7', role: 'admin', iat: NOW, exp: NOW + 3600, jti: JTI });
   });
 
   it.each([

@@ -25,7 +25,7 @@ describe('POST /login', () => {
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(Object.keys(res.body as object)).toEqual(['token']);
     const payload = await verifyToken((res.body as { token: string }).token, { secret: SECRET });
-    expect(payload).toEqual({ sub: '1', name: 'admin', iat: expect.any(Number), exp: payload.iat! + 3600 });
+    expect(payload).toEqual({ sub: '1', name: 'admin', iat: expect.any(Number), exp: payload.iat! + 3600, jti: expect.any(String) });
     expect(Math.abs(payload.iat! - now())).toBeLessThanOrEqual(5);
   });
 
