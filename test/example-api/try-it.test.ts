@@ -1,4 +1,4 @@
-// docs/try-it.md, "Try it": every command run against the real server, each output as shown.
+// README.md, "Try it": every command run against the real server, each output as shown.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,8 +7,9 @@ import { tempDir } from './helpers.js';
 import { killAll, launch, stop, type Server } from './server-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const doc = readFileSync(join(ROOT, 'docs/try-it.md'), 'utf8');
-const section = doc.slice(doc.indexOf('## Try it'), doc.indexOf('## Command line'));
+const doc = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const from = doc.indexOf('\n## Try it\n');
+const section = doc.slice(from, doc.indexOf('\n## ', from + 1));
 const [start = '', ...blocks] = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]!);
 
 interface Step {
@@ -52,7 +53,7 @@ afterAll(async () => {
   temp.remove();
 });
 
-describe('docs/try-it.md', () => {
+describe('README.md, Try it', () => {
   it('starts the API with npm start and ADMIN_PASSWORD, and has steps with outputs', () => {
     expect(start).toBe('npm install\nADMIN_PASSWORD=change-me npm start\n');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
