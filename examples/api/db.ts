@@ -1,5 +1,6 @@
 // The example's storage: one SQLite file through better-sqlite3, schema and prepared statements.
 import Database from 'better-sqlite3';
+import { SqliteRevocationStore } from './revocations.js';
 
 export interface UserRow {
   readonly id: number;
@@ -48,7 +49,7 @@ const SCHEMA = `
 const USER = 'id, username, password_hash AS passwordHash, salt, admin';
 const ITEM = 'id, name, created_by AS createdBy, created_at AS createdAt, updated_at AS updatedAt';
 
-/** Users and items in one database file, through statements prepared once. */
+/** Users, items and revoked tokens in one database file, through statements prepared once. */
 export type Store = ReturnType<typeof openDatabase>;
 
 /** Opens (or creates, with its tables) the database file at `path`. */
@@ -69,6 +70,8 @@ export function openDatabase(path: string) {
   const insertItem = db.prepare<[string, string], Item>(`INSERT INTO items (name, created_by) VALUES (?, ?) RETURNING ${ITEM}`);
   const updateItem = db.prepare<[string, number], Item>(`UPDATE items SET name = ?, updated_at = ${NOW} WHERE id = ? RETURNING ${ITEM}`);
   const deleteItem = db.prepare<[number]>('DELETE FROM items WHERE id = ?');
+  // Its own table in this file; the app's default RevocationStore (REDIS_URL replaces it).
+  const revocations = new SqliteRevocationStore(db);
 
   return {
     users: {
@@ -90,7 +93,10 @@ export function openDatabase(path: string) {
       /** Whether an item was deleted. */
       delete: (id: number): boolean => deleteItem.run(id).changes > 0,
     },
+    revocations,
+    /** Stops the revocations' sweep timer and closes the file. */
     close: (): void => {
+      revocations.close();
       db.close();
     },
   };
