@@ -1,12 +1,13 @@
 // The example API: every route and its guard in one place. Tests build it with createApp.
 import express, { type Express } from 'express';
-import { tokenRequired } from '../../src/index.js';
+import { tokenRequired, type RevocationStore, type TokenPayload } from '../../src/index.js';
 import { adminOnly, userLoader } from './auth.js';
 import type { Store } from './db.js';
 import { errorHandler, notFound } from './errors.js';
 import { requestLog } from './log.js';
 import { items } from './routes/items.js';
 import { login } from './routes/login.js';
+import { logout } from './routes/logout.js';
 import { createUser, deleteUser, me } from './routes/users.js';
 
 export interface AppOptions {
@@ -16,13 +17,19 @@ export interface AppOptions {
   readonly secret: string;
   /** Where request lines and unexpected errors go. Defaults to nowhere. */
   readonly log?: (line: string) => void;
+  /**
+   * Where logged-out tokens are kept, shared by every instance: server.ts passes a
+   * RedisRevocationStore when REDIS_URL is set. Defaults to the SQLite one in `db`.
+   */
+  readonly revocations?: RevocationStore;
 }
 
-export function createApp({ db, secret, log = () => undefined }: AppOptions): Express {
+export function createApp({ db, secret, log = () => undefined, revocations = db.revocations }: AppOptions): Express {
   const loadUser = userLoader(db);
-  // One guard for every method, one for writes only; both load the user from the database.
-  const signedIn = tokenRequired({ secret, loadUser });
-  const signedInToWrite = tokenRequired({ secret, methods: ['POST', 'PUT', 'DELETE'], loadUser });
+  const isRevoked = (payload: TokenPayload) => revocations.isRevoked(payload);
+  // One guard for every method, one for writes only; both refuse logged-out tokens and load the user from the database.
+  const signedIn = tokenRequired({ secret, isRevoked, loadUser });
+  const signedInToWrite = tokenRequired({ secret, methods: ['POST', 'PUT', 'DELETE'], isRevoked, loadUser });
 
   const app = express();
   app.disable('x-powered-by');
@@ -30,6 +37,7 @@ export function createApp({ db, secret, log = () => undefined }: AppOptions): Ex
   app.use(express.json({ limit: '16kb' }));
 
   app.post('/login', login(db, secret));
+  app.post('/logout', signedIn, logout(revocations));
   app.use('/items', signedInToWrite, items(db));
   app.get('/me', signedIn, me);
   app.post('/users', signedIn, adminOnly, createUser(db));
