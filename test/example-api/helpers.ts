@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ensureAdmin } from '../../examples/api/admin.js';
-import { createApp } from '../../examples/api/app.js';
+import { createApp, type AppOptions } from '../../examples/api/app.js';
 import { openDatabase, type Store } from '../../examples/api/db.js';
 import { SECRET, validToken } from '../helpers/tokens.js';
 
@@ -25,12 +25,12 @@ export function tempDir(): { dir: string; remove: () => void } {
   return { dir, remove: () => { rmSync(dir, { recursive: true, force: true }); } };
 }
 
-/** The app on the database file `file` (created with its admin when new). */
-export async function startApi(file: string): Promise<Api> {
+/** The app on the database file `file` (created with its admin when new); revocations in that file unless `revocations` is given. */
+export async function startApi(file: string, { revocations }: Pick<AppOptions, 'revocations'> = {}): Promise<Api> {
   const db = openDatabase(file);
   await ensureAdmin(db, ADMIN_PASSWORD);
   const logs: string[] = [];
-  const app = createApp({ db, secret: SECRET, log: (line) => logs.push(line) });
+  const app = createApp({ db, secret: SECRET, log: (line) => logs.push(line), ...(revocations && { revocations }) });
   return { client: request(app), db, file, logs };
 }
 

@@ -1,0 +1,122 @@
+// POST /logout: the presented token is revoked, and refused from then on by every protected route.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyToken } from '../../src/index.js';
+import { ENVELOPE } from '../helpers/app.js';
+import { makeToken, now, SECRET } from '../helpers/tokens.js';
+import { addUser, ADMIN_ID, ADMIN_PASSWORD, envelope, login, startApi, tempDir, tokenFor, type Api } from './helpers.js';
+
+let temp: ReturnType<typeof tempDir>;
+let api: Api;
+beforeEach(async () => {
+  temp = tempDir();
+  api = await startApi(join(temp.dir, 'api.db'));
+});
+afterEach(() => {
+  api.db.close();
+  temp.remove();
+});
+
+const adminToken = () => login(api.client, 'admin', ADMIN_PASSWORD);
+
+/** Every protected route, each with a request that would succeed with a good token. */
+const PROTECTED = [
+  ['POST /items', (token: string) => api.client.post('/items').set('token', token).send({ name: 'pear' }), 201],
+  ['PUT /items/1', (token: string) => api.client.put('/items/1').set('token', token).send({ name: 'green apple' }), 200],
+  ['DELETE /items/1', (token: string) => api.client.delete('/items/1').set('token', token), 204],
+  ['GET /me', (token: string) => api.client.get('/me').set('token', token), 200],
+  ['POST /users', (token: string) => api.client.post('/users').set('token', token).send({ username: 'carol', password: 'carol-password' }), 201],
+  ['DELETE /users/bob', (token: string) => api.client.delete('/users/bob').set('token', token), 204],
+  ['POST /logout', (token: string) => api.client.post('/logout').set('token', token), 204],
+] as const;
+
+describe('POST /logout', () => {
+  it('answers 204 with no body, and revokes the token by its jti until its exp', async () => {
+    const token = await adminToken();
+    const { jti, exp } = await verifyToken(token, { secret: SECRET });
+    const res = await api.client.post('/logout').set('token', token).expect(204);
+    expect(res.text).toBe('');
+    expect(await api.db.revocations.isRevoked({ jti, exp })).toBe(true);
+    const raw = new Database(api.file, { readonly: true });
+    expect(raw.prepare('SELECT jti, expires_at FROM revoked_tokens').all()).toEqual([{ jti, expires_at: exp }]);
+    raw.close();
+  });
+
+  it.each(PROTECTED)('then refuses the token on %s with 401 Token revoked, changing nothing', async (_route, send) => {
+    await api.client.post('/items').set('token', tokenFor(ADMIN_ID)).send({ name: 'apple' }).expect(201);
+    await addUser(api.client, 'bob');
+    const token = await adminToken();
+    await api.client.post('/logout').set('token', token).expect(204);
+
+    const res = await send(token).expect(401);
+    expect(res.body).toEqual(ENVELOPE.revoked);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(api.db.items.list().map((item) => item.name)).toEqual(['apple']);
+    expect(api.db.users.byName('bob')).toBeDefined();
+    expect(api.db.users.byName('carol')).toBeUndefined();
+  });
+
+  it.each(PROTECTED)('leaves the user’s other tokens working on %s', async (_route, send, status) => {
+    await api.client.post('/items').set('token', tokenFor(ADMIN_ID)).send({ name: 'apple' }).expect(201);
+    await addUser(api.client, 'bob');
+    const [loggedOut, other] = [await adminToken(), await adminToken()];
+    await api.client.post('/logout').set('token', loggedOut).expect(204);
+    await send(other).expect(status);
+  });
+
+  it('leaves public routes open to a logged-out token, as to anyone', async () => {
+    const token = await adminToken();
+    await api.client.post('/logout').set('token', token).expect(204);
+    await api.client.get('/items').set('token', token).expect(200, { items: [] });
+  });
+
+  it('logging out twice: the second time is 401 Token revoked', async () => {
+    const token = await adminToken();
+    await api.client.post('/logout').set('token', token).expect(204);
+    expect((await api.client.post('/logout').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
+  });
+
+  it('lets the user log in again with a new token', async () => {
+    const token = await adminToken();
+    await api.client.post('/logout').set('token', token).expect(204);
+    const again = await adminToken();
+    expect((await api.client.get('/me').set('token', again).expect(200)).body).toEqual({ id: 1, username: 'admin', admin: true });
+  });
+
+  it('only revokes the user’s own token, not another user’s', async () => {
+    await addUser(api.client, 'bob', 'bob-password');
+    const bob = await login(api.client, 'bob', 'bob-password');
+    await api.client.post('/logout').set('token', await adminToken()).expect(204);
+    await api.client.get('/me').set('token', bob).expect(200);
+  });
+
+  it.each([
+    ['no token', undefined, ENVELOPE.missing],
+    ['an empty token', '', ENVELOPE.missing],
+    ['a bad token', 'not.a.token', ENVELOPE.invalid],
+    ['an expired token', makeToken({ sub: '1', jti: 'old', iat: now() - 7200, exp: now() - 3600 }), ENVELOPE.expired],
+    ['the token of a user that does not exist', makeToken({ sub: '99', jti: 'ghost', exp: now() + 60 }), ENVELOPE.noUser],
+  ])('refuses %s as every protected route does, revoking nothing', async (_case, token, body) => {
+    const req = api.client.post('/logout');
+    const res = await (token === undefined ? req : req.set('token', token)).expect(Number(body.code));
+    expect(res.body).toEqual(body);
+    expect(api.db.revocations.sweep()).toBe(0);
+    expect(await api.db.revocations.isRevoked({ jti: 'old' })).toBe(false);
+    expect(await api.db.revocations.isRevoked({ jti: 'ghost' })).toBe(false);
+  });
+
+  it('answers a valid token without jti with 400: it cannot be revoked by id', async () => {
+    const token = tokenFor(ADMIN_ID); // made by hand, without jti
+    const res = await api.client.post('/logout').set('token', token).expect(400);
+    expect(res.body).toEqual(envelope(400, 'Bad Request', 'Token without jti cannot be revoked'));
+    await api.client.get('/me').set('token', token).expect(200);
+  });
+
+  it('answers 500 when the store fails, and the token is not let through afterwards', async () => {
+    const token = await adminToken();
+    api.db.close();
+    expect((await api.client.post('/logout').set('token', token).expect(500)).body).toEqual(envelope(500, 'Internal Server Error', 'Internal Server Error'));
+    expect((await api.client.get('/me').set('token', token).expect(500)).body).toEqual(envelope(500, 'Internal Server Error', 'Internal Server Error'));
+  });
+});

@@ -1,0 +1,220 @@
+// SqliteRevocationStore on a real database file: the shared rules, expiry, sweeping, reopening.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SqliteRevocationStore } from '../../examples/api/revocations.js';
+import type { TokenPayload } from '../../src/index.js';
+import { now } from '../helpers/tokens.js';
+import { tempDir } from './helpers.js';
+
+const temp = tempDir();
+afterAll(() => {
+  temp.remove();
+});
+
+let file: string;
+let db: Database.Database;
+let store: SqliteRevocationStore;
+let count = 0;
+beforeEach(() => {
+  file = join(temp.dir, `revocations-${String(++count)}.db`);
+  db = new Database(file);
+  store = new SqliteRevocationStore(db, { sweepEvery: 0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  store.close();
+  if (db.open) db.close();
+});
+
+const rows = (handle = db) => handle.prepare('SELECT jti, expires_at FROM revoked_tokens ORDER BY jti').all();
+/** A verified payload with this jti; `exp` an hour ahead unless given, none when `null`. */
+const token = (jti: string, exp: number | null = now() + 3600): TokenPayload => ({ sub: '1', jti, ...(exp !== null && { exp }) });
+
+/** Moves Date (and nothing else: no timers) to `seconds` since the epoch. */
+function setClock(seconds: number): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(seconds * 1000);
+}
+
+describe('revoke and isRevoked', () => {
+  it('revokes by jti, kept until the token’s exp', async () => {
+    const exp = now() + 3600;
+    expect(await store.isRevoked(token('a', exp))).toBe(false);
+    await store.revoke(token('a', exp));
+    expect(await store.isRevoked(token('a', exp))).toBe(true);
+    expect(await store.isRevoked({ jti: 'a' })).toBe(true);
+    expect(await store.isRevoked(token('b', exp))).toBe(false);
+    expect(rows()).toEqual([{ jti: 'a', expires_at: exp }]);
+  });
+
+  it('is idempotent: revoking twice keeps one row', async () => {
+    await store.revoke(token('a'));
+    await store.revoke(token('a'));
+    expect(rows()).toHaveLength(1);
+    expect(await store.isRevoked(token('a'))).toBe(true);
+  });
+
+  it('never shortens a revocation: the later exp, or for good, wins', async () => {
+    const exp = now() + 3600;
+    await store.revoke(token('a', exp));
+    await store.revoke(token('a', exp - 100));
+    await store.revoke(token('b', exp));
+    await store.revoke(token('b', null));
+    await store.revoke(token('b', exp));
+    expect(rows()).toEqual([{ jti: 'a', expires_at: exp }, { jti: 'b', expires_at: null }]);
+  });
+
+  it('keeps a token without exp revoked for good, and never sweeps it', async () => {
+    await store.revoke(token('forever', null));
+    setClock(now() + 10 * 365 * 86_400);
+    expect(store.sweep()).toBe(0);
+    expect(await store.isRevoked({ jti: 'forever' })).toBe(true);
+    expect(rows()).toEqual([{ jti: 'forever', expires_at: null }]);
+  });
+
+  it('writes nothing for a token already expired (it is refused anyway)', async () => {
+    await store.revoke(token('old', now() - 1));
+    expect(rows()).toEqual([]);
+  });
+
+  it('keeps the exact exp, fractions of a second included', async () => {
+    const exp = now() + 60.25;
+    await store.revoke(token('a', exp));
+    expect(rows()).toEqual([{ jti: 'a', expires_at: exp }]);
+  });
+
+  it.each([
+    ['no jti', { sub: '1', exp: now() + 60 }],
+    ['an empty jti', { sub: '1', jti: '', exp: now() + 60 }],
+    ['a numeric jti', { sub: '1', jti: 7, exp: now() + 60 }],
+  ])('rejects revoking a token with %s (TypeError, as the Redis store), and answers false for it', async (_case, payload) => {
+    await expect(store.revoke(payload as TokenPayload)).rejects.toThrow(TypeError);
+    await expect(store.revoke(payload as TokenPayload)).rejects.toThrow(/cannot revoke a token without a 'jti'/);
+    expect(await store.isRevoked(payload as TokenPayload)).toBe(false);
+    expect(rows()).toEqual([]);
+  });
+
+  it('rejects an exp that is not a number, and a payload that is not an object', async () => {
+    await expect(store.revoke({ jti: 'a', exp: '1' } as unknown as TokenPayload)).rejects.toThrow(/'exp' is not a number/);
+    await expect(store.revoke(undefined as unknown as TokenPayload)).rejects.toThrow(/revoke\(\) needs the verified payload/);
+    await expect(store.isRevoked(null as unknown as TokenPayload)).rejects.toThrow(/isRevoked\(\) needs the verified payload/);
+  });
+
+  it('rejects (never throws synchronously) when the database is closed', async () => {
+    db.close();
+    const checking = store.isRevoked(token('a'));
+    await expect(checking).rejects.toThrow(/database connection is not open/);
+    await expect(store.revoke(token('a'))).rejects.toThrow(/database connection is not open/);
+  });
+});
+
+describe('expiry and sweeping', () => {
+  it('stops counting an entry at the token’s exp, before any sweep', async () => {
+    const start = now();
+    setClock(start);
+    await store.revoke(token('a', start + 2));
+    setClock(start + 1.999);
+    expect(await store.isRevoked({ jti: 'a' })).toBe(true);
+    setClock(start + 2);
+    expect(await store.isRevoked({ jti: 'a' })).toBe(false);
+    expect(rows()).toHaveLength(1); // still there until swept
+  });
+
+  it('sweeps expired rows on each revoke, keeping the others', async () => {
+    const start = now();
+    setClock(start);
+    await store.revoke(token('short', start + 2));
+    await store.revoke(token('long', start + 3600));
+    await store.revoke(token('forever', null));
+    setClock(start + 3);
+    await store.revoke(token('new', start + 3600));
+    expect(rows().map((row) => (row as { jti: string }).jti)).toEqual(['forever', 'long', 'new']);
+  });
+
+  it('sweep() deletes the expired rows and answers how many', async () => {
+    const start = now();
+    setClock(start);
+    await store.revoke(token('a', start + 1));
+    await store.revoke(token('b', start + 2));
+    await store.revoke(token('c', start + 10));
+    setClock(start + 2);
+    expect(store.sweep()).toBe(2);
+    expect(store.sweep()).toBe(0);
+    expect(rows()).toEqual([{ jti: 'c', expires_at: start + 10 }]);
+  });
+
+  it('sweeps rows left by an earlier run when it opens', async () => {
+    const start = now();
+    setClock(start);
+    await store.revoke(token('a', start + 1));
+    await store.revoke(token('b', start + 60));
+    store.close();
+    db.close();
+    setClock(start + 30);
+    db = new Database(file);
+    store = new SqliteRevocationStore(db, { sweepEvery: 0 });
+    expect(rows()).toEqual([{ jti: 'b', expires_at: start + 60 }]);
+  });
+
+  it('sweeps on a timer every sweepEvery ms, with a real token a second ahead', async () => {
+    store.close();
+    store = new SqliteRevocationStore(db, { sweepEvery: 50 });
+    await store.revoke(token('soon', Date.now() / 1000 + 1));
+    expect(rows()).toHaveLength(1);
+    await vi.waitFor(() => {
+      expect(rows()).toEqual([]);
+    }, { timeout: 5000, interval: 50 });
+  });
+
+  it('unrefs its timer and clears it on close', () => {
+    const unref = vi.spyOn(globalThis, 'setInterval');
+    const clear = vi.spyOn(globalThis, 'clearInterval');
+    const timed = new SqliteRevocationStore(db, { sweepEvery: 1000 });
+    const timer = unref.mock.results[0]!.value as NodeJS.Timeout;
+    expect(unref).toHaveBeenCalledWith(expect.any(Function), 1000);
+    expect(timer.hasRef()).toBe(false);
+    timed.close();
+    expect(clear).toHaveBeenCalledWith(timer);
+    unref.mockRestore();
+    clear.mockRestore();
+  });
+
+  it('stops its timer by itself once the database is closed under it', async () => {
+    store.close();
+    const clear = vi.spyOn(globalThis, 'clearInterval');
+    store = new SqliteRevocationStore(db, { sweepEvery: 20 });
+    db.close();
+    await vi.waitFor(() => {
+      expect(clear).toHaveBeenCalled();
+    }, { timeout: 2000, interval: 20 });
+    clear.mockRestore();
+  });
+
+  it.each([[-1], [1.5], [Number.NaN]])('refuses sweepEvery %s', (sweepEvery) => {
+    expect(() => new SqliteRevocationStore(db, { sweepEvery })).toThrow(TypeError);
+  });
+});
+
+describe('persistence and sharing', () => {
+  it('keeps revocations across closing and reopening the database', async () => {
+    await store.revoke(token('a'));
+    store.close();
+    db.close();
+    db = new Database(file);
+    store = new SqliteRevocationStore(db, { sweepEvery: 0 });
+    expect(await store.isRevoked({ jti: 'a' })).toBe(true);
+    expect(await store.isRevoked({ jti: 'b' })).toBe(false);
+  });
+
+  it('is shared by two handles on the same file', async () => {
+    const other = new Database(file);
+    const otherStore = new SqliteRevocationStore(other, { sweepEvery: 0 });
+    await store.revoke(token('a'));
+    expect(await otherStore.isRevoked({ jti: 'a' })).toBe(true);
+    await otherStore.revoke(token('b'));
+    expect(await store.isRevoked({ jti: 'b' })).toBe(true);
+    otherStore.close();
+    other.close();
+  });
+});
