@@ -1,0 +1,114 @@
+// Logout across two instances of the example API: through one SQLite file, and through one Redis.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createClient } from 'redis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { verifyToken } from '../../src/index.js';
+import { RedisRevocationStore } from '../../src/redis.js';
+import { ENVELOPE } from '../helpers/app.js';
+import { startRedis, type RedisServer } from '../helpers/redis.js';
+import { SECRET } from '../helpers/tokens.js';
+import { ADMIN_PASSWORD, envelope, login, startApi, tempDir, type Api } from './helpers.js';
+
+const temp = tempDir();
+let redisServer: RedisServer;
+const apis: Api[] = [];
+const clients: ReturnType<typeof createClient>[] = [];
+
+beforeAll(async () => {
+  redisServer = await startRedis();
+}, 20_000);
+
+afterEach(() => {
+  for (const api of apis.splice(0)) api.db.close();
+  for (const client of clients.splice(0)) if (client.isOpen) client.destroy();
+});
+
+afterAll(async () => {
+  await redisServer.stop();
+  temp.remove();
+});
+
+async function instance(file: string, redis?: ReturnType<typeof createClient>, timeout?: number): Promise<Api> {
+  const api = await startApi(join(temp.dir, file), redis && { revocations: new RedisRevocationStore(redis, { timeout }) });
+  apis.push(api);
+  return api;
+}
+
+async function redisClient(): Promise<ReturnType<typeof createClient>> {
+  const client = createClient({ url: redisServer.url });
+  client.on('error', () => undefined); // reconnection noise in the outage test
+  clients.push(client);
+  await client.connect();
+  return client;
+}
+
+/** Logs in on `a`, checks the token on `b`, logs out on `a`: then both refuse it, and a fresh token works on both. */
+async function logoutSeenByBoth(a: Api, b: Api): Promise<void> {
+  const token = await login(a.client, 'admin', ADMIN_PASSWORD);
+  const other = await login(b.client, 'admin', ADMIN_PASSWORD);
+  await b.client.get('/me').set('token', token).expect(200);
+  await a.client.post('/logout').set('token', token).expect(204);
+
+  for (const api of [b, a]) {
+    expect((await api.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
+    expect((await api.client.post('/items').set('token', token).send({ name: 'x' }).expect(401)).body).toEqual(ENVELOPE.revoked);
+    expect((await api.client.post('/logout').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
+    await api.client.get('/me').set('token', other).expect(200);
+  }
+}
+
+describe('two instances on two SQLite handles of the same file', () => {
+  it('a token logged out through one is refused by the other', async () => {
+    const a = await instance('shared.db');
+    const b = await instance('shared.db');
+    expect(a.db).not.toBe(b.db);
+    await logoutSeenByBoth(a, b);
+    await logoutSeenByBoth(b, a);
+  });
+});
+
+describe('two instances sharing one redis-server', () => {
+  it('a token logged out through one is refused by the other, each on its own database file and client', async () => {
+    const a = await instance('redis-a.db', await redisClient());
+    const b = await instance('redis-b.db', await redisClient());
+    await logoutSeenByBoth(a, b);
+    await logoutSeenByBoth(b, a);
+  });
+
+  it('keeps the revocation in Redis (expiring with the token), not in the SQLite files', async () => {
+    const redis = await redisClient();
+    const a = await instance('redis-only.db', redis);
+    const token = await login(a.client, 'admin', ADMIN_PASSWORD);
+    await a.client.post('/logout').set('token', token).expect(204);
+    const { jti, exp } = await verifyToken(token, { secret: SECRET });
+    expect(await redis.sendCommand(['PEXPIRETIME', `express-token-required:revoked:${jti!}`])).toBe(exp! * 1000);
+    expect(await a.db.revocations.isRevoked({ jti, exp })).toBe(false);
+    const raw = new Database(a.file, { readonly: true });
+    expect(raw.prepare('SELECT count(*) AS n FROM revoked_tokens').get()).toEqual({ n: 0 });
+    raw.close();
+    // A fresh instance on a fresh file, with the same Redis, refuses it too.
+    const fresh = await instance('redis-fresh.db', await redisClient());
+    expect((await fresh.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
+  });
+
+  it('answers 500 through the app’s error handler while Redis is unreachable, never letting the token through', async () => {
+    const outage = await startRedis();
+    const client = createClient({ url: outage.url, socket: { reconnectStrategy: 50 } });
+    client.on('error', () => undefined);
+    clients.push(client);
+    await client.connect();
+    const api = await instance('outage.db', client, 200);
+    const token = await login(api.client, 'admin', ADMIN_PASSWORD);
+    await api.client.post('/logout').set('token', token).expect(204);
+    await outage.stop();
+
+    const started = Date.now();
+    for (const req of [api.client.get('/me'), api.client.post('/logout'), api.client.delete('/items/1')]) {
+      const res = await req.set('token', token).expect(500);
+      expect(res.body).toEqual(envelope(500, 'Internal Server Error', 'Internal Server Error'));
+    }
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(api.logs.filter((line) => line.startsWith('error: Error: express-token-required/redis: Redis '))).toHaveLength(3);
+  });
+});
