@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   });
 
   const shutdown = (signal: NodeJS.Signals): void => {
-    log(`${signal}: closing the server and the database${redis ? ' and the Redis client' : ''}`);
+    log(`${signal}: closing the server${redis ? ', the database and the Redis client' : ' and the database'}`);
     // Stop accepting, let requests in flight finish, then close the stores; the process then ends by itself.
     server.close(() => {
       void closeStores().then(() => {

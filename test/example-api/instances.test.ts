@@ -13,7 +13,10 @@ import { ADMIN_PASSWORD, envelope, login, startApi, tempDir, type Api } from './
 const temp = tempDir();
 let redisServer: RedisServer;
 const apis: Api[] = [];
-const clients: ReturnType<typeof createClient>[] = [];
+/** node-redis, retrying every 50 ms once connected (the outage test stops its server). */
+const newClient = (url: string) => createClient({ url, socket: { reconnectStrategy: 50 } });
+type Client = ReturnType<typeof newClient>;
+const clients: Client[] = [];
 
 beforeAll(async () => {
   redisServer = await startRedis();
@@ -29,14 +32,14 @@ afterAll(async () => {
   temp.remove();
 });
 
-async function instance(file: string, redis?: ReturnType<typeof createClient>, timeout?: number): Promise<Api> {
+async function instance(file: string, redis?: Client, timeout?: number): Promise<Api> {
   const api = await startApi(join(temp.dir, file), redis && { revocations: new RedisRevocationStore(redis, { timeout }) });
   apis.push(api);
   return api;
 }
 
-async function redisClient(): Promise<ReturnType<typeof createClient>> {
-  const client = createClient({ url: redisServer.url });
+async function redisClient(url = redisServer.url): Promise<Client> {
+  const client = newClient(url);
   client.on('error', () => undefined); // reconnection noise in the outage test
   clients.push(client);
   await client.connect();
@@ -83,7 +86,7 @@ describe('two instances sharing one redis-server', () => {
     await a.client.post('/logout').set('token', token).expect(204);
     const { jti, exp } = await verifyToken(token, { secret: SECRET });
     expect(await redis.sendCommand(['PEXPIRETIME', `express-token-required:revoked:${jti!}`])).toBe(exp! * 1000);
-    expect(await a.db.revocations.isRevoked({ jti, exp })).toBe(false);
+    expect(await a.db.revocations.isRevoked({ jti: jti!, exp: exp! })).toBe(false);
     const raw = new Database(a.file, { readonly: true });
     expect(raw.prepare('SELECT count(*) AS n FROM revoked_tokens').get()).toEqual({ n: 0 });
     raw.close();
@@ -94,11 +97,7 @@ describe('two instances sharing one redis-server', () => {
 
   it('answers 500 through the app’s error handler while Redis is unreachable, never letting the token through', async () => {
     const outage = await startRedis();
-    const client = createClient({ url: outage.url, socket: { reconnectStrategy: 50 } });
-    client.on('error', () => undefined);
-    clients.push(client);
-    await client.connect();
-    const api = await instance('outage.db', client, 200);
+    const api = await instance('outage.db', await redisClient(outage.url), 200);
     const token = await login(api.client, 'admin', ADMIN_PASSWORD);
     await api.client.post('/logout').set('token', token).expect(204);
     await outage.stop();

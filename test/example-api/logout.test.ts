@@ -37,7 +37,7 @@ describe('POST /logout', () => {
     const { jti, exp } = await verifyToken(token, { secret: SECRET });
     const res = await api.client.post('/logout').set('token', token).expect(204);
     expect(res.text).toBe('');
-    expect(await api.db.revocations.isRevoked({ jti, exp })).toBe(true);
+    expect(await api.db.revocations.isRevoked({ jti: jti!, exp: exp! })).toBe(true);
     const raw = new Database(api.file, { readonly: true });
     expect(raw.prepare('SELECT jti, expires_at FROM revoked_tokens').all()).toEqual([{ jti, expires_at: exp }]);
     raw.close();

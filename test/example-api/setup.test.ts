@@ -29,6 +29,17 @@ describe('readConfig', () => {
   it.each([['http'], ['-1'], ['65536'], ['80.5'], ['123456']])('refuses PORT=%s', (port) => {
     expect(() => readConfig({ PORT: port })).toThrow(`PORT must be a port number from 0 to 65535 (got ${JSON.stringify(port)})`);
   });
+
+  it('reads REDIS_URL (redis:// or rediss://); unset or empty, there is none', () => {
+    expect(readConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(readConfig({ REDIS_URL: 'rediss://:pw@cache.internal:6380/2' }).redisUrl).toBe('rediss://:pw@cache.internal:6380/2');
+    expect(readConfig({ REDIS_URL: '' })).not.toHaveProperty('redisUrl');
+    expect(readConfig({})).not.toHaveProperty('redisUrl');
+  });
+
+  it.each([['localhost:6379'], ['http://127.0.0.1:6379'], ['redis//:secret-pw@host']])('refuses REDIS_URL=%s without echoing it', (url) => {
+    expect(() => readConfig({ REDIS_URL: url })).toThrow(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL, e\.g\. redis:\/\/127\.0\.0\.1:6379$/);
+  });
 });
 
 describe('loadSecret', () => {
