@@ -35,3 +35,26 @@ export function redactUrl(url: string): string {
   parsed.password = '';
   return parsed.href;
 }
+
+/**
+ * Closes the client at shutdown: lets commands in flight finish when Redis is there, and
+ * waits at most `ms` for it; a client still reconnecting is dropped at once.
+ */
+export async function closeRedis(client: Awaited<ReturnType<typeof connectRedis>>, ms = 1000): Promise<void> {
+  if (!client.isReady) {
+    client.destroy();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([client.close(), giveUp]);
+  } catch {
+    // Closing failed: nothing left to wait for.
+  } finally {
+    clearTimeout(timer);
+    if (client.isOpen) client.destroy();
+  }
+}

@@ -6,7 +6,7 @@ import { ensureAdmin } from './admin.js';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
 import { openDatabase } from './db.js';
-import { connectRedis, redactUrl } from './redis-client.js';
+import { closeRedis, connectRedis, redactUrl } from './redis-client.js';
 import { loadSecret } from './secret-file.js';
 
 const log = (line: string): void => {
@@ -26,15 +26,7 @@ async function main(): Promise<void> {
   const db = openDatabase(config.databasePath);
   const closeStores = async (): Promise<void> => {
     db.close();
-    if (!redis) return;
-    // close() lets commands in flight finish; a Redis that does not answer is not waited for.
-    const giveUp = setTimeout(() => {
-      redis.destroy();
-    }, 1000);
-    await redis.close().catch(() => {
-      redis.destroy();
-    });
-    clearTimeout(giveUp);
+    if (redis) await closeRedis(redis);
   };
   let app;
   try {

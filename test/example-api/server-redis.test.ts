@@ -49,6 +49,18 @@ describe('server.ts with REDIS_URL', () => {
     expect(one.output().stderr + two.output().stderr).toBe('');
   }, 60_000);
 
+  it('answers 500 while its Redis is gone, and still shuts down cleanly', async () => {
+    const gone = await startRedis();
+    const server = launch({ DATABASE_PATH: join(temp.dir, 'gone', 'api.db'), SECRET_KEY, ADMIN_PASSWORD: 'change-me-please', REDIS_URL: gone.url });
+    const url = await server.listening;
+    const { token } = (await json(`${url}/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: 'change-me-please' }) })).body as { token: string };
+    await gone.stop();
+    expect(await json(`${url}/me`, { headers: { token } })).toEqual({ status: 500, body: { code: '500', status: 'Internal Server Error', message: 'Internal Server Error' } });
+    expect(await stop(server, 'SIGTERM')).toBe(0);
+    expect(server.output().stdout).toContain('error: Error: express-token-required/redis: Redis ');
+    expect(server.output().stdout).toContain('SIGTERM: closing the server, the database and the Redis client\nclosed\n');
+  }, 30_000);
+
   it('never prints the password of REDIS_URL', async () => {
     const server = launch({ DATABASE_PATH: join(temp.dir, 'pw', 'api.db'), SECRET_KEY, ADMIN_PASSWORD: 'change-me-please', REDIS_URL: `redis://default:hunter2-secret@127.0.0.1:${String(redis.port)}` });
     await server.listening;
