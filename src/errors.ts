@@ -58,7 +58,12 @@ export class TokenError extends Error {
 
   constructor(reason: TokenErrorReason, options: TokenErrorOptions = {}) {
     const { status, message } = REASONS[reason];
+    // A refusal is an expected answer, not a bug: capturing a stack would cost more than
+    // verifying the token (the underlying error, if any, is in `cause`).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.reason = reason;
     this.status = status;
     this.statusCode = status;

@@ -18,6 +18,8 @@ describe('TokenError', () => {
     expect(error.toJSON()).toEqual({ code: String(status), status: statusText, message });
     expect(JSON.stringify(error)).toBe(JSON.stringify({ code: String(status), status: statusText, message }));
     expect(String(error)).toBe(`TokenError: ${message}`);
+    // No frames: a refusal is an expected answer, and capturing a stack costs more than a verify.
+    expect(error.stack).toBe(`TokenError: ${message}`);
   });
 
   it('keeps the underlying error as cause and the headers given', () => {

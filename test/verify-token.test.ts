@@ -50,6 +50,15 @@ describe('verifyToken', () => {
     await expect(verifyToken(validToken(), options)).rejects.toThrow(new RegExp(`unknown option '${name}' for verifyToken\\(\\); it belongs to tokenRequired\\(\\)`));
   });
 
+  it('leaves Error.stackTraceLimit as it found it, whatever the outcome', async () => {
+    const before = Error.stackTraceLimit;
+    await verifyToken(validToken(), { secret: SECRET });
+    await expect(verifyToken(validToken({}, { secret: OTHER_SECRET }), { secret: [OTHER_SECRET.replace('b', 'c'), SECRET] })).rejects.toMatchObject({ reason: 'token_invalid' });
+    await expect(verifyToken('a.b.c', { secret: SECRET })).rejects.toMatchObject({ reason: 'token_invalid' });
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error('x').stack?.split('\n').length).toBeGreaterThan(1);
+  });
+
   it('rejects with the very error a resolver throws', async () => {
     const boom = new Error('key store down');
     await expect(verifyToken(validToken(), { secret: () => { throw boom; } })).rejects.toBe(boom);
