@@ -14,19 +14,20 @@ const env = (name: string, fallback: number): number => {
 };
 const quick = process.env.BENCH_QUICK === '1';
 const settings = {
-  verifyRounds: env('BENCH_VERIFY_ROUNDS', quick ? 1 : 5),
-  verifyMs: env('BENCH_VERIFY_MS', quick ? 40 : 120),
+  verifyRounds: env('BENCH_VERIFY_ROUNDS', quick ? 1 : 4),
+  verifyMs: env('BENCH_VERIFY_MS', quick ? 40 : 100),
   httpRounds: env('BENCH_HTTP_ROUNDS', quick ? 1 : 3),
   httpSeconds: env('BENCH_HTTP_SECONDS', quick ? 1 : 3),
-  httpWarmup: env('BENCH_HTTP_WARMUP', quick ? 0.5 : 2),
+  httpWarmup: env('BENCH_HTTP_WARMUP', quick ? 0.5 : 1.5),
   connections: env('BENCH_CONNECTIONS', 8),
   cacheMax: env('BENCH_CACHE_MAX', 1000),
   memoryTokens: env('BENCH_MEMORY_TOKENS', quick ? 20_000 : 200_000),
 };
 const only = new Set((process.env.BENCH_ONLY ?? 'verify,http,memory').split(','));
 
+const t0 = Date.now();
 const log = (line: string): void => {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
 };
 
 interface Target {
