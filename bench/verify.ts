@@ -107,7 +107,6 @@ async function calibrate({ call, async: isAsync }: Implementation, token: string
 
 function makeJob(testCase: Case, implementation: Implementation, token: string, batch: number): Job {
   const expect = implementation.name === RAW ? (RAW_EXPECT[testCase.token] ?? testCase.expect) : testCase.expect;
-  const { call } = implementation;
   const where = `${implementation.name} / ${testCase.name}`;
   const check = (ok: number): void => {
     // Every call's outcome is checked: a row that silently measures the wrong thing is worse than none.
@@ -115,32 +114,36 @@ function makeJob(testCase: Case, implementation: Implementation, token: string, 
       throw new Error(`${where}: expected every call to ${expect === 'ok' ? 'succeed' : 'fail'} (${String(ok)}/${String(batch)} succeeded)`);
     }
   };
-  const fn = implementation.async
-    ? async () => {
-        let ok = 0;
-        for (let i = 0; i < batch; i++) {
-          try {
-            sink.value = await call(token);
-            ok++;
-          } catch {
-            // counted
-          }
+  return { key: `${testCase.name} :: ${implementation.name}`, case: testCase, implementation, batch, fn: batchLoop(implementation, token, batch, check) };
+}
+
+/**
+ * The measured loop, compiled anew for each task: a loop written once and shared would share V8's
+ * type feedback, so its `call` site would see every implementation and slow the fastest ones down.
+ */
+function batchLoop(implementation: Implementation, token: string, batch: number, check: (ok: number) => void): () => unknown {
+  const wait = implementation.async ? 'await ' : '';
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fixed source text, see above
+  const factory = new Function(
+    'call',
+    'token',
+    'batch',
+    'check',
+    'sink',
+    `return ${implementation.async ? 'async ' : ''}function batchLoop() {
+      let ok = 0;
+      for (let i = 0; i < batch; i++) {
+        try {
+          sink.value = ${wait}call(token);
+          ok++;
+        } catch {
+          // counted
         }
-        check(ok);
       }
-    : () => {
-        let ok = 0;
-        for (let i = 0; i < batch; i++) {
-          try {
-            sink.value = call(token);
-            ok++;
-          } catch {
-            // counted
-          }
-        }
-        check(ok);
-      };
-  return { key: `${testCase.name} :: ${implementation.name}`, case: testCase, implementation, batch, fn };
+      check(ok);
+    };`,
+  ) as (call: Call, token: string, batch: number, check: (ok: number) => void, out: typeof sink) => () => unknown;
+  return factory(implementation.call, token, batch, check, sink);
 }
 
 export interface VerifyOptions {
