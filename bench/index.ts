@@ -17,8 +17,9 @@ const settings = {
   verifyRounds: env('BENCH_VERIFY_ROUNDS', quick ? 1 : 4),
   verifyMs: env('BENCH_VERIFY_MS', quick ? 40 : 100),
   httpRounds: env('BENCH_HTTP_ROUNDS', quick ? 1 : 4),
-  httpSeconds: env('BENCH_HTTP_SECONDS', quick ? 1 : 2.5),
-  httpWarmup: env('BENCH_HTTP_WARMUP', quick ? 0.5 : 1.5),
+  // Whole seconds: autocannon samples once a second and stops at the first sample after `duration`.
+  httpSeconds: Math.ceil(env('BENCH_HTTP_SECONDS', quick ? 1 : 3)),
+  httpWarmup: Math.ceil(env('BENCH_HTTP_WARMUP', quick ? 1 : 2)),
   connections: env('BENCH_CONNECTIONS', 8),
   cacheMax: env('BENCH_CACHE_MAX', 1000),
   memoryTokens: env('BENCH_MEMORY_TOKENS', quick ? 20_000 : 200_000),
