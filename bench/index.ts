@@ -1,0 +1,195 @@
+// `npm run bench`: verify in-process, HTTP, memory; markdown tables on stdout, JSON in bench/results/latest.json.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { httpTables, runHttp, sameRoundRatio, type HttpRow } from './http.js';
+import { memoryTable, runMemory, type MemoryResult } from './memory.js';
+import { formatBytes, formatRatio, markdownTable } from './lib/stats.js';
+import { VERIFY_NAMES, oversizedSummary, runVerify, verifyTables, type VerifyRow } from './verify.js';
+
+const env = (name: string, fallback: number): number => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+const quick = process.env.BENCH_QUICK === '1';
+const settings = {
+  verifyRounds: env('BENCH_VERIFY_ROUNDS', quick ? 1 : 4),
+  verifyMs: env('BENCH_VERIFY_MS', quick ? 40 : 100),
+  httpRounds: env('BENCH_HTTP_ROUNDS', quick ? 1 : 4),
+  // Whole seconds: autocannon samples once a second and stops at the first sample after `duration`.
+  httpSeconds: Math.ceil(env('BENCH_HTTP_SECONDS', quick ? 1 : 3)),
+  httpWarmup: Math.ceil(env('BENCH_HTTP_WARMUP', quick ? 1 : 2)),
+  connections: env('BENCH_CONNECTIONS', 8),
+  cacheMax: env('BENCH_CACHE_MAX', 1000),
+  memoryTokens: env('BENCH_MEMORY_TOKENS', quick ? 20_000 : 200_000),
+};
+const only = new Set((process.env.BENCH_ONLY ?? 'verify,http,memory').split(','));
+
+const t0 = Date.now();
+const log = (line: string): void => {
+  process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+};
+
+interface Target {
+  readonly target: string;
+  readonly goal: string;
+  readonly value: number;
+  readonly shown: string;
+  readonly met: boolean;
+}
+
+function verifyTargets(rows: readonly VerifyRow[]): Target[] {
+  const small = (name: string): number =>
+    rows.find((row) => row.case === 'valid, small payload' && row.implementation === name)?.ratioToFloor ?? Number.NaN;
+  const { kb16VsKb8, mb1VsKb8 } = oversizedSummary(rows);
+  const ratio = (target: string, value: number, goal: number): Target => ({
+    target,
+    goal: `≥ ${formatRatio(goal)}`,
+    value,
+    shown: formatRatio(value),
+    met: value >= goal,
+  });
+  return [
+    ratio('verify, valid small token, cache off ÷ raw floor', small(VERIFY_NAMES.OURS_OFF), 0.6),
+    ratio('verify, valid small token, cache on (repeated token) ÷ raw floor', small(VERIFY_NAMES.OURS_ON), 20),
+    ratio('verify, 16 KB token refused ÷ 8 KB token verified (ours, ops/s)', kb16VsKb8, 1),
+    ratio('verify, 1 MB token refused ÷ 8 KB token verified (ours, ops/s)', mb1VsKb8, 1),
+  ];
+}
+
+function httpTargets(rows: readonly HttpRow[]): Target[] {
+  const ratio = (target: string, value: number, goal: number): Target => ({
+    target,
+    goal: `≥ ${formatRatio(goal)}`,
+    value,
+    shown: formatRatio(value),
+    met: value >= goal,
+  });
+  const valid = 'valid' as const;
+  const bad = 'bad signature' as const;
+  const bare = { variant: 'bare', case: valid } as const;
+  const bareBad = { variant: 'bare', case: bad } as const;
+  const r = (variant: HttpRow['variant'], testCase: HttpRow['case'], other: { variant: HttpRow['variant']; case: HttpRow['case'] }): number =>
+    sameRoundRatio(rows, { variant, case: testCase }, other);
+  return [
+    ratio('HTTP valid, cache off ÷ bare route', r('ours-off', valid, bare), 0.85),
+    ratio('HTTP valid, cache on ÷ bare route', r('ours-on', valid, bare), 0.95),
+    ratio('HTTP valid, cache off ÷ express-jwt', r('ours-off', valid, { variant: 'express-jwt', case: valid }), 3),
+    ratio('HTTP valid, cache off ÷ passport-jwt', r('ours-off', valid, { variant: 'passport-jwt', case: valid }), 3),
+    ratio('HTTP valid, cache on ÷ express-jwt', r('ours-on', valid, { variant: 'express-jwt', case: valid }), 3),
+    ratio('HTTP valid, cache on ÷ passport-jwt', r('ours-on', valid, { variant: 'passport-jwt', case: valid }), 3),
+    ratio('HTTP valid, cache on ÷ fast-jwt guard with its cache on', r('ours-on', valid, { variant: 'fast-jwt', case: valid }), 1),
+    ratio('HTTP bad signature → 401, cache off ÷ bare route', r('ours-off', bad, bareBad), 0.8),
+    ratio('HTTP bad signature → 401, cache on ÷ bare route', r('ours-on', bad, bareBad), 0.8),
+  ];
+}
+
+function memoryTargets(result: MemoryResult): Target[] {
+  const growth = result.after.heapUsed - result.before.heapUsed;
+  const rss = result.after.rss - result.before.rss;
+  return [
+    {
+      target: `memory, heapUsed growth after ${String(result.tokens)} distinct tokens (cache max ${String(result.max)})`,
+      goal: `≤ ${formatBytes(result.estimateForMax)} (max entries)`,
+      value: growth,
+      shown: formatBytes(growth, true),
+      met: growth <= result.estimateForMax,
+    },
+    {
+      target: `memory, RSS growth after ${String(result.tokens)} distinct tokens (cache max ${String(result.max)})`,
+      goal: `≤ ${formatBytes(result.estimateForMax)} (max entries)`,
+      value: rss,
+      shown: formatBytes(rss, true),
+      met: rss <= result.estimateForMax,
+    },
+  ];
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const startedAt = new Date();
+const loadBefore = os.loadavg();
+const machine = {
+  cpus: os.availableParallelism(),
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  memory: formatBytes(os.totalmem()),
+};
+log(`bench: node ${machine.node}, ${String(machine.cpus)} CPUs (${machine.cpuModel}), load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+
+const out: string[] = [
+  `## express-token-required benchmarks`,
+  '',
+  `Node ${machine.node}, ${String(machine.cpus)} CPUs (${machine.cpuModel}), ${machine.platform}; commit ${gitCommit()}; ${startedAt.toISOString()}`,
+  '',
+];
+const targets: Target[] = [];
+let verify: VerifyRow[] | undefined;
+let http: HttpRow[] | undefined;
+let memory: MemoryResult | undefined;
+
+if (only.has('verify')) {
+  verify = await runVerify({ rounds: settings.verifyRounds, time: settings.verifyMs, log });
+  out.push(`### Verify, in-process (tinybench; median of ${String(settings.verifyRounds)} rounds)`, '', verifyTables(verify));
+  targets.push(...verifyTargets(verify));
+}
+if (only.has('http')) {
+  http = await runHttp({
+    rounds: settings.httpRounds,
+    duration: settings.httpSeconds,
+    warmup: settings.httpWarmup,
+    connections: settings.connections,
+    log,
+  });
+  out.push(
+    `### HTTP (autocannon, ${String(settings.connections)} connections, ${String(settings.httpRounds)} interleaved rounds of ${String(settings.httpSeconds)} s; medians)`,
+    '',
+    httpTables(http),
+  );
+  targets.push(...httpTargets(http));
+}
+if (only.has('memory')) {
+  memory = await runMemory({ max: settings.cacheMax, tokens: settings.memoryTokens, connections: settings.connections, log });
+  out.push(`### Memory (tokenRequired with cache: { max: ${String(settings.cacheMax)} })`, '', memoryTable(memory));
+  targets.push(...memoryTargets(memory));
+}
+
+const loadAfter = os.loadavg();
+const seconds = (Date.now() - startedAt.getTime()) / 1000;
+out.push(
+  '### Targets',
+  '',
+  markdownTable(
+    ['target', 'goal', 'measured', ''],
+    targets.map((t) => [t.target, t.goal, t.shown, t.met ? 'met' : 'MISSED']),
+  ),
+  '',
+  `Load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; ${seconds.toFixed(0)} s.`,
+);
+process.stdout.write(`${out.join('\n')}\n`);
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+const json = {
+  startedAt: startedAt.toISOString(),
+  seconds,
+  commit: gitCommit(),
+  command: 'npm run bench',
+  machine,
+  load: { before: loadBefore, after: loadAfter },
+  settings,
+  verify,
+  http,
+  memory,
+  targets,
+};
+writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
+log(`bench: wrote bench/results/latest.json (${seconds.toFixed(0)} s)`);

@@ -1,0 +1,157 @@
+// One benchmark server, run as a child process: `node --import tsx bench/server.ts <variant>`.
+// It listens on 127.0.0.1 (a free port), and answers its parent over IPC:
+//   { type: 'start' }  -> snapshot CPU time and the request count
+//   { type: 'stop' }   -> CPU µs (user + system) and requests since 'start'
+//   { type: 'memory' } -> rss and heapUsed after forced GCs (run with --expose-gc)
+//   { type: 'estimate', count } -> heap bytes per entry of a Map built like the token cache
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { expressjwt } from 'express-jwt';
+import { createVerifier } from 'fast-jwt';
+import passport from 'passport';
+import passportJwt from 'passport-jwt';
+import { tokenRequired } from '../src/index.js';
+import type { ChildMessage, ParentMessage, Variant } from './lib/child.js';
+import { VARIANTS } from './lib/child.js';
+import { SECRET, sign, smallPayload } from './lib/tokens.js';
+
+/** The route every variant serves: the same handler, guarded or not. */
+const handler: RequestHandler = (_req, res) => {
+  res.json({ ok: true });
+};
+
+/** express-jwt as its README shows: HS256 secret, Bearer token, and its UnauthorizedError handler. */
+function expressJwtApp(app: express.Express): void {
+  app.get('/', expressjwt({ secret: SECRET, algorithms: ['HS256'] }), handler);
+  app.use((err: Error, _req: Request, res: Response, next: NextFunction) => {
+    if (err.name === 'UnauthorizedError') {
+      res.status(401).send('invalid token...');
+    } else {
+      next(err);
+    }
+  });
+}
+
+/** passport-jwt as its README shows: Bearer extractor, secretOrKey, a verify callback, no session. */
+function passportJwtApp(app: express.Express): void {
+  const { Strategy: JwtStrategy, ExtractJwt } = passportJwt;
+  const options = { jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: SECRET };
+  passport.use(
+    new JwtStrategy(options, (payload: object, done: passportJwt.VerifiedCallback) => {
+      done(null, payload);
+    }),
+  );
+  app.use(passport.initialize());
+  app.get('/', passport.authenticate('jwt', { session: false }) as RequestHandler, handler);
+}
+
+/** A guard written by hand on fast-jwt's verifier with its cache on, reading the same `token` header as ours. */
+function fastJwtApp(app: express.Express): void {
+  const verify = createVerifier({ key: SECRET, algorithms: ['HS256'], cache: true });
+  const guard: RequestHandler = (req, res, next) => {
+    try {
+      const token = req.headers.token;
+      req.auth = verify(typeof token === 'string' ? token : '') as Record<string, unknown>;
+    } catch {
+      res.status(401).json({ code: '401', status: 'Unauthorized', message: 'Invalid Token' });
+      return;
+    }
+    next();
+  };
+  app.get('/', guard, handler);
+}
+
+function buildApp(variant: Variant): express.Express {
+  const app = express();
+  switch (variant) {
+    case 'bare':
+      app.get('/', handler);
+      break;
+    case 'ours-off':
+      app.get('/', tokenRequired({ secret: SECRET }), handler);
+      break;
+    case 'ours-on':
+      app.get('/', tokenRequired({ secret: SECRET, cache: true }), handler);
+      break;
+    case 'memory':
+      app.get('/', tokenRequired({ secret: SECRET, cache: { max: Number(process.env.BENCH_CACHE_MAX ?? 1000) } }), handler);
+      break;
+    case 'express-jwt':
+      expressJwtApp(app);
+      break;
+    case 'passport-jwt':
+      passportJwtApp(app);
+      break;
+    case 'fast-jwt':
+      fastJwtApp(app);
+      break;
+  }
+  return app;
+}
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/**
+ * What one cache entry holds, measured: a Map from a flat token string to a frozen payload
+ * parsed from JSON and its validity bounds, built the way the cache stores a verified token.
+ */
+function estimatePerEntry(count: number): number {
+  forcedGc();
+  const start = process.memoryUsage().heapUsed;
+  const map = new Map<string, { payload: object; from: number; until: number }>();
+  for (let i = 0; i < count; i++) {
+    const token = Buffer.from(sign(smallPayload(`estimate-${String(i)}`))).toString('latin1');
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
+    map.set(token, { payload: Object.freeze(payload), from: -Infinity, until: payload.exp });
+  }
+  forcedGc();
+  const bytes = process.memoryUsage().heapUsed - start;
+  return map.size > 0 ? bytes / map.size : 0;
+}
+
+function forcedGc(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the memory server with --expose-gc');
+  gc();
+  gc();
+}
+
+const variant = process.argv[2] ?? '';
+if (!(VARIANTS as readonly string[]).includes(variant)) throw new Error(`unknown variant '${variant}'; one of ${VARIANTS.join(', ')}`);
+
+const server = buildApp(variant as Variant).listen(0, '127.0.0.1', () => {
+  send({ type: 'listening', port: (server.address() as AddressInfo).port });
+});
+let requests = 0;
+server.on('request', () => {
+  requests++;
+});
+
+let cpuAtStart = process.cpuUsage();
+let requestsAtStart = 0;
+process.on('message', (message: ParentMessage) => {
+  switch (message.type) {
+    case 'start':
+      requestsAtStart = requests;
+      cpuAtStart = process.cpuUsage();
+      send({ type: 'started' });
+      break;
+    case 'stop': {
+      const cpu = process.cpuUsage(cpuAtStart);
+      send({ type: 'stopped', cpuMicros: cpu.user + cpu.system, requests: requests - requestsAtStart });
+      break;
+    }
+    case 'memory':
+      forcedGc();
+      send({ type: 'memory', rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed });
+      break;
+    case 'estimate':
+      send({ type: 'estimate', perEntry: estimatePerEntry(message.count) });
+      break;
+  }
+});
+process.on('disconnect', () => {
+  process.exit(0);
+});

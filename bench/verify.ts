@@ -1,0 +1,230 @@
+// Verify, in-process: our verifyToken against the raw node:crypto floor and the other JWT libraries.
+import { performance } from 'node:perf_hooks';
+import { createVerifier } from 'fast-jwt';
+import { jwtVerify } from 'jose';
+import jwt from 'jsonwebtoken';
+import { Bench } from 'tinybench';
+import { verifyToken } from '../src/index.js';
+import { rawVerify } from './lib/raw.js';
+import { formatNumber, formatRatio, markdownTable, median } from './lib/stats.js';
+import { KEY, SECRET, makeTokens, type TokenSet } from './lib/tokens.js';
+
+type Call = (token: string) => unknown;
+
+interface Implementation {
+  readonly name: string;
+  readonly async: boolean;
+  readonly call: Call;
+}
+
+interface Case {
+  readonly name: string;
+  readonly token: keyof TokenSet;
+  readonly expect: 'ok' | 'fail';
+  /** Only these implementations run it (all when absent). */
+  readonly only?: readonly string[];
+}
+
+export interface VerifyRow {
+  readonly case: string;
+  readonly implementation: string;
+  readonly batch: number;
+  /** Median over the rounds. */
+  readonly opsPerSec: number;
+  /** Median over the rounds of (ops/s ÷ the raw floor's ops/s on the same input in the same round). */
+  readonly ratioToFloor: number;
+  readonly perRound: readonly number[];
+}
+
+const OURS_OFF = 'verifyToken, cache off';
+const OURS_ON = 'verifyToken, cache on';
+const RAW = 'raw node:crypto floor';
+
+function implementations(): Implementation[] {
+  // Each options object is built once and reused: verifyToken memoises per object.
+  const off = { secret: SECRET };
+  const on = { secret: SECRET, cache: true };
+  const jwtOptions: jwt.VerifyOptions = { algorithms: ['HS256'] };
+  const fast = createVerifier({ key: SECRET, algorithms: ['HS256'] });
+  const fastCached = createVerifier({ key: SECRET, algorithms: ['HS256'], cache: true });
+  const joseKey = new TextEncoder().encode(SECRET);
+  const joseOptions = { algorithms: ['HS256'] };
+  return [
+    { name: RAW, async: false, call: (token) => rawVerify(token, KEY) },
+    { name: OURS_OFF, async: true, call: (token) => verifyToken(token, off) },
+    { name: OURS_ON, async: true, call: (token) => verifyToken(token, on) },
+    { name: 'jsonwebtoken.verify, string secret', async: false, call: (token) => jwt.verify(token, SECRET, jwtOptions) },
+    { name: 'jsonwebtoken.verify, KeyObject', async: false, call: (token) => jwt.verify(token, KEY, jwtOptions) },
+    { name: 'fast-jwt createVerifier', async: false, call: (token): unknown => fast(token) },
+    { name: 'fast-jwt createVerifier, cache on', async: false, call: (token): unknown => fastCached(token) },
+    { name: 'jose jwtVerify (Uint8Array key)', async: true, call: (token) => jwtVerify(token, joseKey, joseOptions) },
+  ];
+}
+
+const OVERSIZED = [RAW, OURS_OFF, OURS_ON];
+
+const CASES: readonly Case[] = [
+  { name: 'valid, small payload', token: 'small', expect: 'ok' },
+  { name: 'valid, ~2 KB payload', token: 'large', expect: 'ok' },
+  { name: 'bad signature', token: 'badSignature', expect: 'fail' },
+  { name: 'malformed', token: 'malformed', expect: 'fail' },
+  { name: 'valid, 8 KB token (within maxTokenLength)', token: 'kb8', expect: 'ok', only: OVERSIZED },
+  // The raw floor has no length limit: it verifies these; our path refuses them before decoding.
+  { name: 'oversized, 16 KB token', token: 'kb16', expect: 'fail', only: OVERSIZED },
+  { name: 'oversized, 1 MB token', token: 'mb1', expect: 'fail', only: OVERSIZED },
+];
+
+/** What the raw floor does with each case's input (it has no length limit). */
+const RAW_EXPECT: Partial<Record<keyof TokenSet, 'ok' | 'fail'>> = { kb16: 'ok', mb1: 'ok' };
+
+interface Job {
+  readonly key: string;
+  readonly case: Case;
+  readonly implementation: Implementation;
+  readonly batch: number;
+  readonly fn: () => unknown;
+}
+
+/** Results land here, so that no call can be optimised away. */
+const sink: { value: unknown } = { value: undefined };
+
+/** Calls the implementation until warm, then picks how many calls one sample makes (about 20 µs per sample). */
+async function calibrate({ call, async: isAsync }: Implementation, token: string): Promise<number> {
+  const deadline = performance.now() + 15;
+  let calls = 0;
+  let start = performance.now();
+  for (; calls < 4000 && performance.now() < deadline; calls++) {
+    if (calls === 200) start = performance.now();
+    try {
+      sink.value = isAsync ? await call(token) : call(token);
+    } catch {
+      // outcomes are checked in the measured loop
+    }
+  }
+  const perCall = calls > 200 ? (performance.now() - start) / (calls - 200) : 1;
+  return Math.min(1000, Math.max(1, Math.round(0.02 / perCall)));
+}
+
+function makeJob(testCase: Case, implementation: Implementation, token: string, batch: number): Job {
+  const expect = implementation.name === RAW ? (RAW_EXPECT[testCase.token] ?? testCase.expect) : testCase.expect;
+  const where = `${implementation.name} / ${testCase.name}`;
+  const check = (ok: number): void => {
+    // Every call's outcome is checked: a row that silently measures the wrong thing is worse than none.
+    if ((expect === 'ok' && ok !== batch) || (expect === 'fail' && ok !== 0)) {
+      throw new Error(`${where}: expected every call to ${expect === 'ok' ? 'succeed' : 'fail'} (${String(ok)}/${String(batch)} succeeded)`);
+    }
+  };
+  return { key: `${testCase.name} :: ${implementation.name}`, case: testCase, implementation, batch, fn: batchLoop(implementation, token, batch, check) };
+}
+
+/**
+ * The measured loop, compiled anew for each task: a loop written once and shared would share V8's
+ * type feedback, so its `call` site would see every implementation and slow the fastest ones down.
+ */
+function batchLoop(implementation: Implementation, token: string, batch: number, check: (ok: number) => void): () => unknown {
+  const wait = implementation.async ? 'await ' : '';
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fixed source text, see above
+  const factory = new Function(
+    'call',
+    'token',
+    'batch',
+    'check',
+    'sink',
+    `return ${implementation.async ? 'async ' : ''}function batchLoop() {
+      let ok = 0;
+      for (let i = 0; i < batch; i++) {
+        try {
+          sink.value = ${wait}call(token);
+          ok++;
+        } catch {
+          // counted
+        }
+      }
+      check(ok);
+    };`,
+  ) as (call: Call, token: string, batch: number, check: (ok: number) => void, out: typeof sink) => () => unknown;
+  return factory(implementation.call, token, batch, check, sink);
+}
+
+export interface VerifyOptions {
+  readonly rounds: number;
+  /** Milliseconds per task per round. */
+  readonly time: number;
+  readonly log: (line: string) => void;
+}
+
+export async function runVerify({ rounds, time, log }: VerifyOptions): Promise<VerifyRow[]> {
+  const tokens = makeTokens();
+  const impls = implementations();
+  const jobs: Job[] = [];
+  for (const testCase of CASES) {
+    for (const implementation of impls) {
+      if (testCase.only && !testCase.only.includes(implementation.name)) continue;
+      const token = tokens[testCase.token];
+      jobs.push(makeJob(testCase, implementation, token, await calibrate(implementation, token)));
+    }
+  }
+  log(`verify: ${String(jobs.length)} tasks × ${String(rounds)} rounds × ${String(time)} ms (token lengths: small ${String(tokens.small.length)}, ~2 KB payload ${String(tokens.large.length)}, 8 KB ${String(tokens.kb8.length)}, 16 KB ${String(tokens.kb16.length)}, 1 MB ${String(tokens.mb1.length)})`);
+
+  const opsByRound = new Map<string, number[]>(jobs.map((job) => [job.key, []]));
+  const ratioByRound = new Map<string, number[]>(jobs.map((job) => [job.key, []]));
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({ time, warmupTime: Math.min(50, time / 2), iterations: 5, warmupIterations: 2, throws: true });
+    for (const job of jobs) bench.add(job.key, job.fn);
+    await bench.run();
+    const ops = new Map<string, number>();
+    for (const job of jobs) {
+      const result = bench.getTask(job.key)?.result;
+      if (result?.state !== 'completed') throw new Error(`verify: ${job.key} did not complete (${result?.state ?? 'missing'})`);
+      ops.set(job.key, (job.batch * 1000) / result.period);
+    }
+    for (const job of jobs) {
+      const value = ops.get(job.key)!;
+      const floor = ops.get(`${job.case.name} :: ${RAW}`)!;
+      opsByRound.get(job.key)!.push(value);
+      ratioByRound.get(job.key)!.push(value / floor);
+    }
+    log(`verify: round ${String(round + 1)}/${String(rounds)} done`);
+  }
+  return jobs.map((job) => ({
+    case: job.case.name,
+    implementation: job.implementation.name,
+    batch: job.batch,
+    opsPerSec: median(opsByRound.get(job.key)!),
+    ratioToFloor: median(ratioByRound.get(job.key)!),
+    perRound: opsByRound.get(job.key)!,
+  }));
+}
+
+export function verifyTables(rows: readonly VerifyRow[]): string {
+  const out: string[] = [];
+  for (const testCase of CASES) {
+    const caseRows = rows.filter((row) => row.case === testCase.name);
+    const ratioNote =
+      testCase.token === 'kb16' || testCase.token === 'mb1'
+        ? 'vs the raw floor verifying the same token (it has no length limit)'
+        : testCase.expect === 'fail'
+          ? 'vs the raw floor refusing the same input'
+          : 'vs the raw floor on the same token';
+    out.push(`#### ${testCase.name}`, '');
+    out.push(
+      markdownTable(
+        ['implementation', 'ops/s', `ratio (${ratioNote})`],
+        caseRows.map((row) => [row.implementation, formatNumber(row.opsPerSec), formatRatio(row.ratioToFloor)]),
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+/** Ours (cache off) on a 16 KB and a 1 MB token vs on an 8 KB one, median of same-round ratios: refusing early must cost no more. */
+export function oversizedSummary(rows: readonly VerifyRow[]): { kb16VsKb8: number; mb1VsKb8: number } {
+  const perRound = (prefix: string): readonly number[] =>
+    rows.find((row) => row.case.startsWith(prefix) && row.implementation === OURS_OFF)?.perRound ?? [];
+  const kb8 = perRound('valid, 8 KB');
+  const ratio = (prefix: string): number => median(perRound(prefix).map((value, i) => value / kb8[i]!));
+  return { kb16VsKb8: ratio('oversized, 16 KB'), mb1VsKb8: ratio('oversized, 1 MB') };
+}
+
+export const VERIFY_NAMES = { OURS_OFF, OURS_ON, RAW } as const;
