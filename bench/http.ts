@@ -1,5 +1,6 @@
 // HTTP: each guard in its own server process, driven by autocannon in rounds interleaved A B C … A B C ….
 import autocannon from 'autocannon';
+import { startRedis, type RedisServer } from '../test/helpers/redis.js';
 import { ServerChild, type Variant } from './lib/child.js';
 import { formatNumber, formatRatio, markdownTable, median, statusCounts } from './lib/stats.js';
 import { makeTokens } from './lib/tokens.js';
@@ -44,11 +45,12 @@ const LABELS: Record<Exclude<Variant, 'memory'>, string> = {
   bare: 'bare Express route (no guard)',
   'ours-off': 'tokenRequired, cache off',
   'ours-on': 'tokenRequired, cache on',
+  'ours-redis': 'tokenRequired, cache off, Redis revocation store',
   'express-jwt': 'express-jwt (README setup)',
   'passport-jwt': 'passport-jwt (README setup)',
   'fast-jwt': 'hand-written guard on fast-jwt, cache on',
 };
-const GUARDS = ['ours-off', 'ours-on', 'express-jwt', 'passport-jwt', 'fast-jwt'] as const;
+const GUARDS = ['ours-off', 'ours-on', 'ours-redis', 'express-jwt', 'passport-jwt', 'fast-jwt'] as const;
 
 function runs(): Run[] {
   const tokens = makeTokens();
@@ -103,8 +105,11 @@ export async function runHttp({ rounds, duration, warmup, connections, log }: Ht
   const plan = runs();
   const variants = [...new Set(plan.map((run) => run.variant))];
   const servers = new Map<Variant, ServerChild>();
+  let redis: RedisServer | undefined;
   try {
-    for (const server of await Promise.all(variants.map((variant) => ServerChild.start(variant)))) servers.set(server.variant, server);
+    redis = await startRedis();
+    const env = { BENCH_REDIS_URL: redis.url };
+    for (const server of await Promise.all(variants.map((variant) => ServerChild.start(variant, env)))) servers.set(server.variant, server);
     log(`http: ${String(plan.length)} runs × ${String(rounds)} rounds × ${String(duration)} s, ${String(connections)} connections, warm-up ${String(warmup)} s each`);
     for (const run of plan) await measure(servers.get(run.variant)!, run, warmup, connections);
     const results = new Map<string, Measured[]>(plan.map((run) => [run.key, []]));
@@ -128,6 +133,7 @@ export async function runHttp({ rounds, duration, warmup, connections, log }: Ht
     });
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
+    await redis?.stop();
   }
 }
 

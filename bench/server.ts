@@ -10,7 +10,9 @@ import { expressjwt } from 'express-jwt';
 import { createVerifier } from 'fast-jwt';
 import passport from 'passport';
 import passportJwt from 'passport-jwt';
+import { createClient } from 'redis';
 import { tokenRequired } from '../src/index.js';
+import { RedisRevocationStore } from '../src/redis.js';
 import type { ChildMessage, ParentMessage, Variant } from './lib/child.js';
 import { VARIANTS } from './lib/child.js';
 import { SECRET, sign, smallPayload } from './lib/tokens.js';
@@ -61,7 +63,7 @@ function fastJwtApp(app: express.Express): void {
   app.get('/', guard, handler);
 }
 
-function buildApp(variant: Variant): express.Express {
+async function buildApp(variant: Variant): Promise<express.Express> {
   const app = express();
   switch (variant) {
     case 'bare':
@@ -73,6 +75,14 @@ function buildApp(variant: Variant): express.Express {
     case 'ours-on':
       app.get('/', tokenRequired({ secret: SECRET, cache: true }), handler);
       break;
+    case 'ours-redis': {
+      // Revocation shared through Redis: one EXISTS per request, against a redis-server on loopback.
+      const client = createClient({ url: process.env.BENCH_REDIS_URL ?? '' });
+      await client.connect();
+      const store = new RedisRevocationStore(client);
+      app.get('/', tokenRequired({ secret: SECRET, isRevoked: store.isRevoked }), handler);
+      break;
+    }
     case 'memory':
       app.get('/', tokenRequired({ secret: SECRET, cache: { max: Number(process.env.BENCH_CACHE_MAX ?? 1000) } }), handler);
       break;
@@ -121,7 +131,7 @@ function forcedGc(): void {
 const variant = process.argv[2] ?? '';
 if (!(VARIANTS as readonly string[]).includes(variant)) throw new Error(`unknown variant '${variant}'; one of ${VARIANTS.join(', ')}`);
 
-const server = buildApp(variant as Variant).listen(0, '127.0.0.1', () => {
+const server = (await buildApp(variant as Variant)).listen(0, '127.0.0.1', () => {
   send({ type: 'listening', port: (server.address() as AddressInfo).port });
 });
 let requests = 0;
