@@ -1,18 +1,11 @@
 // 404 and 500 as envelopes, and the request log.
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENVELOPE } from '../helpers/app.js';
-import { ADMIN_ID, envelope, startApi, tempDir, tokenFor, type Api } from './helpers.js';
+import { ADMIN_ID, envelope, freshApiPerTest, tokenFor, type Api } from './helpers.js';
 
-let temp: ReturnType<typeof tempDir>;
 let api: Api;
-beforeEach(async () => {
-  temp = tempDir();
-  api = await startApi(join(temp.dir, 'api.db'));
-});
-afterEach(() => {
-  api.db.close();
-  temp.remove();
+freshApiPerTest((started) => {
+  api = started;
 });
 
 const ROUTE_NOT_FOUND = envelope(404, 'Not Found', 'Route not found');

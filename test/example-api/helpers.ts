@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { afterEach, beforeEach } from 'vitest';
 import { ensureAdmin } from '../../examples/api/admin.js';
 import { createApp, type AppOptions } from '../../examples/api/app.js';
 import { openDatabase, type Store } from '../../examples/api/db.js';
@@ -32,6 +33,21 @@ export async function startApi(file: string, { revocations }: Pick<AppOptions, '
   const logs: string[] = [];
   const app = createApp({ db, secret: SECRET, log: (line) => logs.push(line), ...(revocations && { revocations }) });
   return { client: request(app), db, file, logs };
+}
+
+/** A fresh API on a new database file in a temp folder for each test of the calling file. */
+export function freshApiPerTest(use: (api: Api) => void): void {
+  let temp: ReturnType<typeof tempDir>;
+  let api: Api;
+  beforeEach(async () => {
+    temp = tempDir();
+    api = await startApi(join(temp.dir, 'api.db'));
+    use(api);
+  });
+  afterEach(() => {
+    api.db.close();
+    temp.remove();
+  });
 }
 
 /** The admin is the first user: id 1. */

@@ -1,20 +1,13 @@
 // /items: public reads; writes need a token whose user still exists.
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../examples/api/body.js';
 import { ENVELOPE } from '../helpers/app.js';
 import { makeToken, now, OTHER_SECRET, validToken } from '../helpers/tokens.js';
-import { addUser, ADMIN_ID, envelope, startApi, tempDir, tokenFor, type Api } from './helpers.js';
+import { addUser, ADMIN_ID, envelope, freshApiPerTest, tokenFor, type Api } from './helpers.js';
 
-let temp: ReturnType<typeof tempDir>;
 let api: Api;
-beforeEach(async () => {
-  temp = tempDir();
-  api = await startApi(join(temp.dir, 'api.db'));
-});
-afterEach(() => {
-  api.db.close();
-  temp.remove();
+freshApiPerTest((started) => {
+  api = started;
 });
 
 const ITEM_NOT_FOUND = envelope(404, 'Not Found', 'Item not found');

@@ -1,21 +1,14 @@
 // POST /logout: the presented token is revoked, and refused from then on by every protected route.
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/index.js';
 import { ENVELOPE } from '../helpers/app.js';
 import { makeToken, now, SECRET } from '../helpers/tokens.js';
-import { addUser, ADMIN_ID, ADMIN_PASSWORD, envelope, login, startApi, tempDir, tokenFor, type Api } from './helpers.js';
+import { addUser, ADMIN_ID, ADMIN_PASSWORD, envelope, login, freshApiPerTest, tokenFor, type Api } from './helpers.js';
 
-let temp: ReturnType<typeof tempDir>;
 let api: Api;
-beforeEach(async () => {
-  temp = tempDir();
-  api = await startApi(join(temp.dir, 'api.db'));
-});
-afterEach(() => {
-  api.db.close();
-  temp.remove();
+freshApiPerTest((started) => {
+  api = started;
 });
 
 const adminToken = () => login(api.client, 'admin', ADMIN_PASSWORD);

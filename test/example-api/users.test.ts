@@ -1,20 +1,13 @@
 // GET /me, and the admin-only POST /users and DELETE /users/:name.
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../examples/api/body.js';
 import { ENVELOPE } from '../helpers/app.js';
 import { makeToken, now } from '../helpers/tokens.js';
-import { addUser, ADMIN_ID, envelope, login, startApi, tempDir, tokenFor, type Api } from './helpers.js';
+import { addUser, ADMIN_ID, envelope, login, freshApiPerTest, tokenFor, type Api } from './helpers.js';
 
-let temp: ReturnType<typeof tempDir>;
 let api: Api;
-beforeEach(async () => {
-  temp = tempDir();
-  api = await startApi(join(temp.dir, 'api.db'));
-});
-afterEach(() => {
-  api.db.close();
-  temp.remove();
+freshApiPerTest((started) => {
+  api = started;
 });
 
 const ADMINS_ONLY = envelope(403, 'Forbidden', 'Admins only');
