@@ -39,17 +39,15 @@ interface Target {
   readonly met: boolean;
 }
 
+/** A target met when `value` is at least `goal`. */
+function ratio(target: string, value: number, goal: number): Target {
+  return { target, goal: `≥ ${formatRatio(goal)}`, value, shown: formatRatio(value), met: value >= goal };
+}
+
 function verifyTargets(rows: readonly VerifyRow[]): Target[] {
   const small = (name: string): number =>
     rows.find((row) => row.case === 'valid, small payload' && row.implementation === name)?.ratioToFloor ?? Number.NaN;
   const { kb16VsKb8, mb1VsKb8 } = oversizedSummary(rows);
-  const ratio = (target: string, value: number, goal: number): Target => ({
-    target,
-    goal: `≥ ${formatRatio(goal)}`,
-    value,
-    shown: formatRatio(value),
-    met: value >= goal,
-  });
   return [
     ratio('verify, valid small token, cache off ÷ raw floor', small(VERIFY_NAMES.OURS_OFF), 0.6),
     ratio('verify, valid small token, cache on (repeated token) ÷ raw floor', small(VERIFY_NAMES.OURS_ON), 20),
@@ -59,13 +57,6 @@ function verifyTargets(rows: readonly VerifyRow[]): Target[] {
 }
 
 function httpTargets(rows: readonly HttpRow[]): Target[] {
-  const ratio = (target: string, value: number, goal: number): Target => ({
-    target,
-    goal: `≥ ${formatRatio(goal)}`,
-    value,
-    shown: formatRatio(value),
-    met: value >= goal,
-  });
   const valid = 'valid' as const;
   const bad = 'bad signature' as const;
   const bare = { variant: 'bare', case: valid } as const;
