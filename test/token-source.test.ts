@@ -66,6 +66,7 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
       ['no token after the scheme', 'Bearer'],
       ['only spaces after the scheme', 'Bearer    '],
       ['a scheme glued to the token', `Bearer${token}`],
+      ['a scheme with a prefix', `xBearer ${token}`],
     ])('answers 400 for %s, without WWW-Authenticate', async (_case, value) => {
       const { client, handled } = createApp(express, { bearer: true });
       const res = await client.get('/protected').set('Authorization', value).expect(400);

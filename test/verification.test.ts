@@ -103,6 +103,17 @@ describe.each(EXPRESS)('%s: verification', (_name, express) => {
   });
 
   it.each([
+    ['a JSON string', '"hello"'],
+    ['a JSON array', '[1,2]'],
+    ['a JSON number', '42'],
+  ])('refuses %s payload even when requireExpiry is false', async (_case, payload) => {
+    const { client, handled } = createApp(express, { requireExpiry: false });
+    const res = await client.get('/protected').set('token', makeToken(payload)).expect(401);
+    expect(res.body).toEqual(ENVELOPE.invalid);
+    expect(handled).toHaveLength(0);
+  });
+
+  it.each([
     ['issuer', { issuer: 'auth.example' }, { iss: 'auth.example' }, { iss: 'evil.example' }],
     ['issuer (any of several)', { issuer: ['a.example', 'b.example'] }, { iss: 'b.example' }, { iss: 'c.example' }],
     ['issuer (wrong type)', { issuer: 'a.example' }, { iss: 'a.example' }, { iss: ['a.example'] }],
