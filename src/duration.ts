@@ -24,3 +24,10 @@ export function parseDuration(value: unknown, name: string): number {
   }
   throw configError(`option '${name}' must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' (got ${describe(value)})`);
 }
+
+/** A duration that must be more than 0 seconds (a lifetime or a maximum age). */
+export function parsePositiveDuration(value: unknown, name: string): number {
+  const seconds = parseDuration(value, name);
+  if (seconds === 0) throw configError(`option '${name}' must be more than 0 seconds`);
+  return seconds;
+}

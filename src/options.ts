@@ -10,7 +10,7 @@ import {
   optionalString,
   optionalStrings,
 } from './check.js';
-import { parseDuration } from './duration.js';
+import { parsePositiveDuration } from './duration.js';
 import type { TokenError } from './errors.js';
 import { ALGORITHMS, MIN_KEY_BYTES, resolveKeyOption, type Keys } from './secret.js';
 import type { Algorithm, MaybePromise, TokenPayload } from './types.js';
@@ -60,8 +60,7 @@ export interface VerifyConfig {
 export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>): VerifyConfig {
   const algorithms = resolveAlgorithms(record.algorithms);
   const strongest = algorithms.reduce((a, b) => (MIN_KEY_BYTES[b] > MIN_KEY_BYTES[a] ? b : a));
-  const maxAge = record.maxAge === undefined ? undefined : parseDuration(record.maxAge, 'maxAge');
-  if (maxAge === 0) throw configError(`option 'maxAge' must be more than 0 seconds`);
+  const maxAge = record.maxAge === undefined ? undefined : parsePositiveDuration(record.maxAge, 'maxAge');
   return Object.freeze({
     keys: resolveKeyOption(record, strongest),
     algorithms,

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { configError, describe, optionalString, optionalStrings } from './check.js';
-import { parseDuration } from './duration.js';
+import { parseDuration, parsePositiveDuration } from './duration.js';
 import { entryOptions } from './options.js';
 import { ALGORITHMS, signingKey } from './secret.js';
 import type { Algorithm, SignOptions, TokenPayload } from './types.js';
@@ -51,7 +51,7 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
     // Spread copies own `__proto__` keys as data, never as a prototype.
     ...payload,
     iat: payload.iat ?? now,
-    ...(expiresIn !== undefined && { exp: now + positive(parseDuration(expiresIn, 'expiresIn'), 'expiresIn') }),
+    ...(expiresIn !== undefined && { exp: now + parsePositiveDuration(expiresIn, 'expiresIn') }),
     ...(record.notBefore !== undefined && { nbf: now + parseDuration(record.notBefore, 'notBefore') }),
     ...optionalClaim('iss', optionalString(record, 'issuer')),
     ...optionalClaim('aud', optionalStrings(record, 'audience')),
@@ -84,11 +84,6 @@ function base64url(text: string): string {
 
 function optionalClaim<V>(claim: string, value: V | undefined): Record<string, V> {
   return value === undefined ? {} : { [claim]: value };
-}
-
-function positive(seconds: number, name: string): number {
-  if (seconds <= 0) throw configError(`option '${name}' must be more than 0 seconds`);
-  return seconds;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

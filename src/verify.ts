@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { isRecord } from './check.js';
 import { TokenError } from './errors.js';
 import { HookFailure, callHook } from './hook.js';
 import type { VerifyConfig } from './options.js';
@@ -91,7 +92,7 @@ export function createVerifier(config: VerifyConfig): Verifier {
     } catch (error) {
       throw new TokenError('token_invalid', { cause: error });
     }
-    if (!decoded || !isObject(decoded.payload) || !config.algorithms.includes(decoded.header.alg as never)) {
+    if (!decoded || !isRecord(decoded.payload) || !config.algorithms.includes(decoded.header.alg as never)) {
       throw new TokenError('token_invalid');
     }
     return { header: decoded.header, payload: decoded.payload };
@@ -116,14 +117,10 @@ export function createVerifier(config: VerifyConfig): Verifier {
   };
 }
 
-function isObject(value: unknown): value is TokenPayload {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** What jsonwebtoken leaves unchecked: payload shape, `crit`, `exp` presence, claim types. */
 function checkClaims({ header, payload }: Decoded, config: VerifyConfig): TokenPayload {
   const invalid =
-    !isObject(payload) ||
+    !isRecord(payload) ||
     // RFC 7515 §4.1.11: we understand no extension, so any `crit` makes the token invalid.
     'crit' in header ||
     (config.requireExpiry && payload.exp === undefined) ||
