@@ -1,11 +1,10 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { configError, describe, optionalString, optionalStrings } from './check.js';
 import { parseDuration, parsePositiveDuration } from './duration.js';
+import { hmac } from './jws.js';
 import { entryOptions } from './options.js';
 import { ALGORITHMS, signingKey } from './secret.js';
 import type { Algorithm, SignOptions, TokenPayload } from './types.js';
-
-const HASH: Readonly<Record<Algorithm, string>> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
 // The claims options write; a payload that already has one is a mistake to catch early.
 const CLAIM_OF = { expiresIn: 'exp', notBefore: 'nbf', issuer: 'iss', audience: 'aud', subject: 'sub', jwtid: 'jti' } as const;
@@ -66,7 +65,7 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
     throw new TypeError(`express-token-required: signToken() needs a JSON-serialisable payload`, { cause: error });
   }
   const input = `${base64url(JSON.stringify(header))}.${base64url(body)}`;
-  return `${input}.${createHmac(HASH[algorithm as Algorithm], key).update(input).digest('base64url')}`;
+  return `${input}.${hmac(algorithm as Algorithm, key, input)}`;
 }
 
 /** `undefined`: the random default; `false`: no `jti`; a string: that `jti`. */

@@ -1,11 +1,11 @@
 import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { isRecord } from './check.js';
 import { TokenError } from './errors.js';
 import { HookFailure, callHook } from './hook.js';
+import { decodeJws, signatureMatches, type Jws } from './jws.js';
 import type { VerifyConfig } from './options.js';
 import { toKeyObject } from './secret.js';
-import type { Algorithm, SecretKey, TokenHeader, TokenPayload } from './types.js';
+import type { Algorithm, SecretKey, TokenPayload } from './types.js';
 import { Lru, TokenCache } from './cache.js';
 
 /**
@@ -14,40 +14,23 @@ import { Lru, TokenCache } from './cache.js';
  */
 export type Verifier = (token: string) => TokenPayload | Promise<TokenPayload>;
 
-type Decoded = { header: TokenHeader; payload: unknown };
-
 /** The one verification path, shared by the middleware, `verifyToken` and the command. */
 export function createVerifier(config: VerifyConfig): Verifier {
-  // Built once: jsonwebtoken gets only what it needs, with `algorithms` always pinned.
-  const jwtOptions: jwt.VerifyOptions & { complete: true } = {
-    complete: true,
-    algorithms: [...config.algorithms],
-    clockTolerance: config.clockTolerance,
-    ...(config.issuer !== undefined && { issuer: config.issuer as string | [string, ...string[]] }),
-    ...(config.audience !== undefined && { audience: config.audience as string | [string, ...string[]] }),
-    ...(config.subject !== undefined && { subject: config.subject }),
-    ...(config.maxAge !== undefined && { maxAge: config.maxAge }),
-  };
+  const { keys, algorithms } = config;
 
-  function verifyWith(token: string, keys: readonly KeyObject[]): TokenPayload {
-    for (let i = 0; ; i++) {
-      let decoded: Decoded;
-      // jsonwebtoken throws an Error for every bad token; skipping its stack capture
-      // makes a refusal as cheap as a success. Synchronous, so nothing else sees the limit.
-      const limit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 0;
-      try {
-        decoded = jwt.verify(token, keys[i]!, jwtOptions) as unknown as Decoded;
-      } catch (error) {
-        // Rotation: only a signature mismatch means "try the next key"; any other
-        // failure was found after the signature held, so it is final.
-        if (i + 1 < keys.length && error instanceof jwt.JsonWebTokenError && error.message === 'invalid signature') continue;
-        throw new TokenError(error instanceof jwt.TokenExpiredError ? 'token_expired' : 'token_invalid', { cause: error });
-      } finally {
-        Error.stackTraceLimit = limit;
-      }
-      return checkClaims(decoded, config);
-    }
+  /** Garbage and foreign algorithms never reach a key, the app's resolver or the `kid` lookup. */
+  function decode(token: string): Jws {
+    const jws = decodeJws(token);
+    if (jws === undefined) throw invalid('jwt malformed');
+    if (!algorithms.includes(jws.header.alg as Algorithm)) throw invalid('invalid algorithm');
+    return jws;
+  }
+
+  /** Rotation: a token signed by any of the keys verifies. */
+  function verifyWith(token: string, jws: Jws, candidates: readonly KeyObject[]): TokenPayload {
+    const algorithm = jws.header.alg as Algorithm;
+    if (!candidates.some((key) => signatureMatches(token, jws, algorithm, key))) throw invalid('invalid signature');
+    return checkClaims(jws, config);
   }
 
   // Keys a resolver returned, checked and made key objects once (keyed by the returned value).
@@ -67,10 +50,10 @@ export function createVerifier(config: VerifyConfig): Verifier {
   }
 
   async function verifyWithResolver(token: string, resolve: Extract<VerifyConfig['keys'], { kind: 'resolver' }>): Promise<TokenPayload> {
-    const { header, payload } = decodeUnverified(token);
-    const key = await callHook(() => resolve.resolve(header, payload));
+    const jws = decode(token);
+    const key = await callHook(() => resolve.resolve(jws.header, jws.payload));
     if (key === undefined || key === null) throw new TokenError('token_invalid');
-    return verifyWith(token, [resolvedKey(key, resolve.algorithm)]);
+    return verifyWith(token, jws, [resolvedKey(key, resolve.algorithm)]);
   }
 
   /**
@@ -78,24 +61,11 @@ export function createVerifier(config: VerifyConfig): Verifier {
    * unknown `kid` is Invalid Token, never a fallback to the other keys.
    */
   function verifyByKid(token: string, ring: Extract<VerifyConfig['keys'], { kind: 'kid' }>): TokenPayload {
-    const { kid } = decodeUnverified(token).header;
+    const jws = decode(token);
+    const { kid } = jws.header;
     const key = typeof kid === 'string' ? ring.byKid.get(kid) : undefined;
     if (key === undefined) throw new TokenError('token_invalid');
-    return verifyWith(token, [key]);
-  }
-
-  /** Garbage and foreign algorithms never reach the app's resolver or the `kid` lookup. */
-  function decodeUnverified(token: string): { header: TokenHeader; payload: TokenPayload } {
-    let decoded: Decoded | null;
-    try {
-      decoded = jwt.decode(token, { complete: true }) as unknown as Decoded | null;
-    } catch (error) {
-      throw new TokenError('token_invalid', { cause: error });
-    }
-    if (!decoded || !isRecord(decoded.payload) || !config.algorithms.includes(decoded.header.alg as never)) {
-      throw new TokenError('token_invalid');
-    }
-    return { header: decoded.header, payload: decoded.payload };
+    return verifyWith(token, jws, [key]);
   }
 
   const cache = config.cache && new TokenCache(config.cache.max, config.clockTolerance, config.maxAge);
@@ -104,30 +74,76 @@ export function createVerifier(config: VerifyConfig): Verifier {
     cache?.set(token, payload);
     return payload;
   };
-  const { keys } = config;
 
   return (token) => {
     // Before any decoding, so an oversized token costs nothing.
     if (token.length > config.maxTokenLength) throw new TokenError('token_invalid');
     const cached = cache?.get(token);
     if (cached) return cached;
-    if (keys.kind === 'static') return remember(token, verifyWith(token, keys.keys));
+    if (keys.kind === 'static') return remember(token, verifyWith(token, decode(token), keys.keys));
     if (keys.kind === 'kid') return remember(token, verifyByKid(token, keys));
     return verifyWithResolver(token, keys).then((payload) => remember(token, payload));
   };
 }
 
-/** What jsonwebtoken leaves unchecked: payload shape, `crit`, `exp` presence, claim types. */
-function checkClaims({ header, payload }: Decoded, config: VerifyConfig): TokenPayload {
-  const invalid =
-    !isRecord(payload) ||
-    // RFC 7515 §4.1.11: we understand no extension, so any `crit` makes the token invalid.
-    'crit' in header ||
-    (config.requireExpiry && payload.exp === undefined) ||
-    (payload.iat !== undefined && typeof payload.iat !== 'number') ||
-    (config.audience !== undefined && !isAudience(payload.aud));
-  if (invalid) throw new TokenError('token_invalid');
+/**
+ * The claims, in the order and with the rules of jsonwebtoken.verify (so that a token both
+ * expired and otherwise wrong gets the same answer), then what jsonwebtoken leaves unchecked:
+ * `crit`, `exp` presence, the types of `iat` and `aud`.
+ */
+function checkClaims({ header, payload }: Jws, config: VerifyConfig): TokenPayload {
+  const now = Math.floor(Date.now() / 1000);
+  const { clockTolerance } = config;
+  const { nbf, exp, iat } = payload;
+  if (nbf !== undefined) {
+    if (typeof nbf !== 'number') throw invalid('invalid nbf value');
+    if (nbf > now + clockTolerance) throw new TokenError('token_invalid', { cause: quietly(() => new jwt.NotBeforeError('jwt not active', new Date(nbf * 1000))) });
+  }
+  if (exp !== undefined) {
+    if (typeof exp !== 'number') throw invalid('invalid exp value');
+    if (now >= exp + clockTolerance) throw expired('jwt expired', exp);
+  }
+  if (config.audience !== undefined && !hasAudience(payload.aud, config.audience)) throw invalid('jwt audience invalid');
+  if (config.issuer !== undefined && !(typeof config.issuer === 'string' ? payload.iss === config.issuer : config.issuer.includes(payload.iss as string))) {
+    throw invalid('jwt issuer invalid');
+  }
+  if (config.subject !== undefined && payload.sub !== config.subject) throw invalid('jwt subject invalid');
+  if (config.maxAge !== undefined) {
+    if (typeof iat !== 'number') throw invalid('iat required when maxAge is specified');
+    if (now >= iat + config.maxAge + clockTolerance) throw expired('maxAge exceeded', iat + config.maxAge);
+  }
+  // RFC 7515 §4.1.11: we understand no extension, so any `crit` makes the token invalid.
+  if ('crit' in header) throw invalid('crit is not supported');
+  if (config.requireExpiry && exp === undefined) throw invalid('exp required');
+  if (iat !== undefined && typeof iat !== 'number') throw invalid('invalid iat value');
+  if (config.audience !== undefined && !isAudience(payload.aud)) throw invalid('invalid aud value');
   return payload;
+}
+
+/** Any of the token's audiences (one, or an array) is one we accept. */
+function hasAudience(aud: unknown, accepted: string | readonly string[]): boolean {
+  const given: readonly unknown[] = Array.isArray(aud) ? aud : [aud];
+  return given.some((item) => (typeof accepted === 'string' ? item === accepted : accepted.includes(item as string)));
+}
+
+// The cause of a refusal is the error jsonwebtoken.verify would have thrown (its class and
+// message), for logs and for code that branches on it; built without a stack, as a refusal is routine.
+function quietly<E extends Error>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function invalid(message: string): TokenError {
+  return new TokenError('token_invalid', { cause: quietly(() => new jwt.JsonWebTokenError(message)) });
+}
+
+function expired(message: string, at: number): TokenError {
+  return new TokenError('token_expired', { cause: quietly(() => new jwt.TokenExpiredError(message, new Date(at * 1000))) });
 }
 
 function isAudience(aud: unknown): boolean {

@@ -1,4 +1,5 @@
-import { parseCommand, parseJson } from './args.js';
+import { decodeSegment } from '../jws.js';
+import { parseCommand } from './args.js';
 import { describeTime } from './time.js';
 import { EXIT, PROGRAM, type Command } from './io.js';
 
@@ -9,8 +10,7 @@ type Decoded = { readonly header: Json; readonly payload: Json } | { readonly pr
 
 function decodePart(part: string): Json | undefined {
   // Node's base64url decoder skips stray characters; a JWT has none.
-  const value = /^[\w-]+$/.test(part) ? parseJson(Buffer.from(part, 'base64url').toString('utf8'), undefined) : undefined;
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+  return /^[\w-]+$/.test(part) ? decodeSegment(part) : undefined;
 }
 
 /** Header and payload, read without any check of the signature. */

@@ -1,0 +1,190 @@
+// Our verifier is our own node:crypto code; jsonwebtoken.verify is the reference it must agree
+// with. For random options and random tokens (claims of every type around every time boundary,
+// hostile headers, other keys, one changed character), verifyToken must accept exactly what
+// jsonwebtoken.verify plus our stricter checks accept, with the same payload, the same reason, and
+// a cause of the same jsonwebtoken error class. Seeded: replay a failure with FC_SEED=<seed>.
+import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TokenError, verifyToken, type Algorithm, type VerifyOptions } from '../src/index.js';
+import { OTHER_SECRET, SECRET, b64url } from './helpers/tokens.js';
+
+const SEED = Number(process.env.FC_SEED ?? 20261129);
+const RUNS = Number(process.env.FC_RUNS ?? (process.env.STRYKER_MUTATOR_WORKER ? 200 : 3000));
+
+const NOW = 1_800_000_000;
+const THIRD_SECRET = 'c'.repeat(64);
+const HASH = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' } as const;
+const ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+const JWT_ERRORS = ['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError'];
+
+interface Config {
+  readonly secrets: readonly string[];
+  readonly algorithms: readonly Algorithm[];
+  readonly clockTolerance: number;
+  readonly maxAge: number | undefined;
+  readonly issuer: string | readonly string[] | undefined;
+  readonly audience: string | readonly string[] | undefined;
+  readonly subject: string | undefined;
+  readonly requireExpiry: boolean;
+}
+
+type Outcome = { readonly ok: unknown } | { readonly reason: string; readonly cause: string | undefined };
+
+/** What the previous verifier decided: jsonwebtoken.verify per key, then the checks it leaves out. */
+function reference(token: string, config: Config): Outcome {
+  const options: jwt.VerifyOptions & { complete: true } = {
+    complete: true,
+    algorithms: [...config.algorithms],
+    clockTolerance: config.clockTolerance,
+    ...(config.issuer !== undefined && { issuer: config.issuer as string | [string] }),
+    ...(config.audience !== undefined && { audience: config.audience as string | [string] }),
+    ...(config.subject !== undefined && { subject: config.subject }),
+    ...(config.maxAge !== undefined && { maxAge: config.maxAge }),
+  };
+  for (let i = 0; ; i++) {
+    let decoded: { header: Record<string, unknown>; payload: unknown };
+    try {
+      decoded = jwt.verify(token, Buffer.from(config.secrets[i]!), options) as unknown as typeof decoded;
+    } catch (error) {
+      if (i + 1 < config.secrets.length && (error as Error).message === 'invalid signature') continue;
+      return { reason: error instanceof jwt.TokenExpiredError ? 'token_expired' : 'token_invalid', cause: (error as Error).constructor.name };
+    }
+    const { header, payload } = decoded;
+    const claims = payload as Record<string, unknown>;
+    const stricter =
+      typeof payload !== 'object' || payload === null || Array.isArray(payload) ||
+      'crit' in header ||
+      (config.requireExpiry && claims.exp === undefined) ||
+      (claims.iat !== undefined && typeof claims.iat !== 'number') ||
+      (config.audience !== undefined && !(typeof claims.aud === 'string' || (Array.isArray(claims.aud) && claims.aud.every((a) => typeof a === 'string'))));
+    return stricter ? { reason: 'token_invalid', cause: undefined } : { ok: payload };
+  }
+}
+
+async function ours(token: string, options: VerifyOptions): Promise<Outcome> {
+  try {
+    return { ok: await verifyToken(token, options) };
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    return { reason: error.reason, cause: (error.cause as Error | undefined)?.constructor.name };
+  }
+}
+
+const oneOf = <T,>(...values: T[]) => fc.constantFrom(...values);
+// Every time claim lands around the boundaries that matter: now, the tolerance, maxAge.
+const time = oneOf(NOW - 3601, NOW - 3600, NOW - 61, NOW - 60, NOW - 6, NOW - 5, NOW - 1, NOW, NOW + 1, NOW + 5, NOW + 6, NOW + 60, NOW + 61, NOW + 0.5);
+const claimValue = (values: fc.Arbitrary<unknown>) => fc.oneof({ weight: 12, arbitrary: values }, { weight: 1, arbitrary: oneOf('1800000000', null, true, [NOW], {}) });
+
+const config: fc.Arbitrary<Config> = fc.record({
+  secrets: fc.oneof(oneOf([SECRET]), oneOf([OTHER_SECRET, SECRET], [SECRET, OTHER_SECRET])),
+  algorithms: fc.subarray([...ALGORITHMS], { minLength: 1 }).map((list) => (list.length === 1 && list[0] !== 'HS256' ? ['HS256' as const, ...list] : list)),
+  clockTolerance: oneOf(0, 5, 60),
+  maxAge: oneOf(undefined, 60, 3600),
+  issuer: oneOf(undefined, undefined, 'auth', ['auth', 'sso']),
+  audience: oneOf(undefined, undefined, 'api', ['api', 'admin']),
+  subject: oneOf(undefined, undefined, '42'),
+  requireExpiry: fc.boolean(),
+});
+
+const header = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ alg: oneOf('HS256', 'HS384', 'HS512'), typ: oneOf('JWT') }, { requiredKeys: ['alg'] }) },
+  { weight: 1, arbitrary: fc.record(
+    {
+      alg: oneOf('HS256', 'HS384', 'HS512', 'none', 'RS256', 'hs256', 1, null),
+      typ: oneOf('JWT', 'at+jwt'),
+      kid: oneOf('k1', 7),
+      crit: oneOf(['exp'], []),
+    },
+    { requiredKeys: [] },
+  ) },
+);
+
+const payload = fc.oneof(
+  { weight: 12, arbitrary: fc.record(
+    {
+      exp: claimValue(fc.oneof({ weight: 2, arbitrary: oneOf(NOW + 3600, NOW + 61) }, time)),
+      nbf: claimValue(fc.oneof({ weight: 2, arbitrary: oneOf(NOW - 3600, NOW - 61) }, time)),
+      iat: claimValue(fc.oneof({ weight: 2, arbitrary: oneOf(NOW - 30, NOW) }, time)),
+      iss: claimValue(oneOf('auth', 'auth', 'sso', 'other')),
+      aud: claimValue(oneOf('api', 'api', 'admin', 'web', ['web', 'api'], ['web'], ['api', 7])),
+      sub: claimValue(oneOf('42', '42', '43', 42)),
+      jti: fc.uuid(),
+      data: fc.jsonValue({ maxDepth: 2 }),
+    },
+    { requiredKeys: [] },
+  ) },
+  { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.string()) },
+);
+
+/** Signs with a chosen secret and hash (the header's, or another one), then maybe changes one character. */
+const token = fc
+  .record({
+    header,
+    payload,
+    secret: oneOf(SECRET, SECRET, SECRET, SECRET, OTHER_SECRET, THIRD_SECRET),
+    hash: oneOf<keyof typeof HASH | undefined>(undefined, undefined, undefined, undefined, 'HS256', 'HS512'),
+    change: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, fc.tuple(fc.oneof(fc.nat(), fc.constant(-1)), oneOf('A', 'Q', 'g', 'w', 'B', '-', '_', '.', '=', '+'))),
+  })
+  .map(({ header, payload, secret, hash, change }) => {
+    const input = `${b64url(JSON.stringify(header))}.${b64url(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
+    const algorithm = hash ?? (ALGORITHMS.includes(header.alg as Algorithm) ? (header.alg as Algorithm) : 'HS256');
+    const signed = `${input}.${createHmac(HASH[algorithm], secret).update(input).digest('base64url')}`;
+    if (change === null) return signed;
+    // -1: the signature's last character, whose low bits base64url leaves unused.
+    const at = change[0] === -1 ? signed.length - 1 : change[0] % signed.length;
+    return signed.slice(0, at) + change[1] + signed.slice(at + 1);
+  });
+
+describe('verifyToken agrees with jsonwebtoken.verify', () => {
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW * 1000);
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+
+  it('on random options and tokens: the same payload, or the same reason and cause class', async () => {
+    const seen = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(config, token, async (settings, candidate) => {
+        const expected = reference(candidate, settings);
+        const options: VerifyOptions = {
+          secret: settings.secrets.length === 1 ? settings.secrets[0]! : settings.secrets,
+          algorithms: settings.algorithms,
+          clockTolerance: settings.clockTolerance,
+          requireExpiry: settings.requireExpiry,
+          ...(settings.maxAge !== undefined && { maxAge: settings.maxAge }),
+          ...(settings.issuer !== undefined && { issuer: settings.issuer }),
+          ...(settings.audience !== undefined && { audience: settings.audience }),
+          ...(settings.subject !== undefined && { subject: settings.subject }),
+        };
+        const actual = await ours(candidate, options);
+        const outcome = 'ok' in expected ? 'ok' : `${expected.reason}/${String(expected.cause)}`;
+        seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
+        if ('ok' in expected) {
+          expect(actual).toStrictEqual({ ok: expected.ok });
+        } else {
+          expect(actual).toMatchObject({ reason: expected.reason });
+          // Our cause is an error of the class jsonwebtoken threw; where it crashed instead (a
+          // SyntaxError or a TypeError on a payload that is not a JSON object) or passed the token
+          // to our stricter checks, a JsonWebTokenError.
+          const cause = JWT_ERRORS.includes(expected.cause!) ? expected.cause : 'JsonWebTokenError';
+          expect(actual).toStrictEqual({ reason: expected.reason, cause });
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    // The generators reach every kind of outcome, not only the easy refusals.
+    expect([...seen.keys()]).toEqual(expect.arrayContaining([
+      'ok',
+      'token_expired/TokenExpiredError',
+      'token_invalid/JsonWebTokenError',
+      'token_invalid/NotBeforeError',
+      'token_invalid/undefined',
+    ]));
+    expect(seen.get('ok')).toBeGreaterThan(RUNS / 40);
+  }, 120_000);
+});
