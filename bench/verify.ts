@@ -88,21 +88,26 @@ interface Job {
 /** Results land here, so that no call can be optimised away. */
 const sink: { value: unknown } = { value: undefined };
 
-/** Calls the implementation until warm, then picks how many calls one sample makes (about 20 µs per sample). */
+/**
+ * Calls the implementation for 40 ms, then picks how many calls one sample makes (about 200 µs per
+ * sample, so that the timer and tinybench's own work per sample stay near 1%). Timed over the last
+ * 20 ms only: a cold estimate would size a fast row's batch too small and add that overhead to it.
+ */
 async function calibrate({ call, async: isAsync }: Implementation, token: string): Promise<number> {
-  const deadline = performance.now() + 15;
-  let calls = 0;
-  let start = performance.now();
-  for (; calls < 4000 && performance.now() < deadline; calls++) {
-    if (calls === 200) start = performance.now();
+  const begin = performance.now();
+  let start = 0;
+  let measured = 0;
+  for (let now = begin; now < begin + 40; now = performance.now()) {
+    if (start === 0 && now >= begin + 20) start = now;
     try {
       sink.value = isAsync ? await call(token) : call(token);
     } catch {
       // outcomes are checked in the measured loop
     }
+    if (start !== 0) measured++;
   }
-  const perCall = calls > 200 ? (performance.now() - start) / (calls - 200) : 1;
-  return Math.min(1000, Math.max(1, Math.round(0.02 / perCall)));
+  const perCall = measured > 0 ? (performance.now() - start) / measured : 1;
+  return Math.min(10_000, Math.max(1, Math.round(0.2 / perCall)));
 }
 
 function makeJob(testCase: Case, implementation: Implementation, token: string, batch: number): Job {

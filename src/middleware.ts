@@ -5,7 +5,7 @@ import { cleanToken, extractToken, type FoundToken, type TokenSource } from './e
 import { HookFailure, callHook } from './hook.js';
 import { resolveMiddlewareOptions } from './options.js';
 import { refuse, rememberAuthentication } from './respond.js';
-import type { TokenPayload, TokenRequiredOptions } from './types.js';
+import type { MaybePromise, TokenPayload, TokenRequiredOptions } from './types.js';
 import { createVerifier } from './verify.js';
 
 // RFC 6750 §3: a refused Bearer token is answered with a challenge.
@@ -18,6 +18,13 @@ interface Checked {
 
 interface Authenticated extends Checked {
   readonly source: TokenSource;
+}
+
+/** A 401 for a token sent as `Authorization: Bearer` carries the RFC 6750 challenge. */
+function challenged(error: unknown, source: TokenSource): unknown {
+  return source === 'bearer' && error instanceof TokenError && error.status === 401
+    ? new TokenError(error.reason, { cause: error.cause, headers: BEARER_CHALLENGE })
+    : error;
 }
 
 /**
@@ -37,9 +44,13 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
   const verify = createVerifier(config.verify);
   const { getToken, isRevoked, loadUser, onError, methods } = config;
 
-  async function findToken(req: Request): Promise<FoundToken | undefined> {
-    if (!getToken) return extractToken(req.headers, config.header, config.bearer);
-    const value = await callHook(() => getToken(req));
+  /** The token and where it came from: synchronous unless the app's `getToken` is asked. */
+  function findToken(req: Request): MaybePromise<FoundToken | undefined> {
+    return getToken ? customToken(req, getToken) : extractToken(req.headers, config.header, config.bearer);
+  }
+
+  async function customToken(req: Request, hook: NonNullable<typeof getToken>): Promise<FoundToken | undefined> {
+    const value = await callHook(() => hook(req));
     if (value !== undefined && value !== null && typeof value !== 'string') {
       throw new HookFailure(configError(`getToken must return a string, undefined or null (got ${typeof value})`));
     }
@@ -47,8 +58,17 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
     return token === undefined ? undefined : { token, source: 'custom' };
   }
 
-  async function check(req: Request, token: string): Promise<Checked> {
-    const auth = await verify(token);
+  /**
+   * Verifies, then asks the app's hooks. Synchronous when there is no hook and the key is known
+   * at start-up, so that a request needing no I/O waits for no promise.
+   */
+  function check(req: Request, token: string): MaybePromise<Checked> {
+    const auth = verify(token);
+    return isRevoked || loadUser || auth instanceof Promise ? checkWithHooks(req, auth) : { auth };
+  }
+
+  async function checkWithHooks(req: Request, verified: MaybePromise<TokenPayload>): Promise<Checked> {
+    const auth = await verified;
     if (isRevoked && (await callHook(() => isRevoked(auth, req)))) throw new TokenError('token_revoked');
     if (!loadUser) return { auth };
     const user = await callHook(() => loadUser(auth, req));
@@ -56,20 +76,40 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
     return { auth, user };
   }
 
-  async function authenticate(req: Request): Promise<Authenticated | undefined> {
-    const found = await findToken(req);
+  function authenticate(req: Request): MaybePromise<Authenticated | undefined> {
+    const found = findToken(req);
+    return found instanceof Promise ? found.then((value) => checkFound(req, value)) : checkFound(req, found);
+  }
+
+  function checkFound(req: Request, found: FoundToken | undefined): MaybePromise<Authenticated | undefined> {
     if (found === undefined) {
       if (config.optional) return undefined;
       throw new TokenError('token_missing');
     }
+    const { token, source } = found;
+    let checked: MaybePromise<Checked>;
     try {
-      return { ...(await check(req, found.token)), source: found.source };
+      checked = check(req, token);
     } catch (error) {
-      if (found.source === 'bearer' && error instanceof TokenError && error.status === 401) {
-        throw new TokenError(error.reason, { cause: error.cause, headers: BEARER_CHALLENGE });
-      }
-      throw error;
+      throw challenged(error, source);
     }
+    return checked instanceof Promise
+      ? checked.then(
+          (value) => ({ ...value, source }),
+          (error: unknown) => {
+            throw challenged(error, source);
+          },
+        )
+      : { ...checked, source };
+  }
+
+  function pass(result: Authenticated | undefined, req: Request, next: NextFunction): void {
+    if (result) {
+      req.auth = result.auth;
+      if (result.user !== undefined) req.user = result.user;
+    }
+    rememberAuthentication(req, { source: result?.source, onError });
+    next();
   }
 
   function fail(error: unknown, req: Request, res: Response, next: NextFunction): void {
@@ -84,18 +124,20 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
       next();
       return;
     }
-    authenticate(req).then(
-      (result) => {
-        if (result) {
-          req.auth = result.auth;
-          if (result.user !== undefined) req.user = result.user;
-        }
-        rememberAuthentication(req, { source: result?.source, onError });
-        next();
-      },
-      (error: unknown) => {
-        fail(error, req, res, next);
-      },
-    );
+    let result: MaybePromise<Authenticated | undefined>;
+    try {
+      result = authenticate(req);
+    } catch (error) {
+      fail(error, req, res, next);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (value) => { pass(value, req, next); },
+        (error: unknown) => { fail(error, req, res, next); },
+      );
+    } else {
+      pass(result, req, next);
+    }
   };
 }

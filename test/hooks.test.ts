@@ -1,5 +1,6 @@
 // Steps 5 to 7, and the rule for every hook: its failure goes to the app's error handler.
 import type { NextFunction, Request, Response } from 'express';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { TokenError, tokenRequired } from '../src/index.js';
 import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
@@ -209,6 +210,26 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
     const res = await client.get('/protected').set('Authorization', `Bearer ${bearer}`).expect(401);
     expect(res.body).toEqual(body);
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  // Without hooks the guard calls next() before returning; with one, from a promise. Either way
+  // a route that throws after it is the app's error, met once by its handler.
+  it.each([
+    ['no hook', {}],
+    ['loadUser', { loadUser: () => ({ id: '42' }) }],
+  ] as const)('leaves an error thrown by the route to the error handler, once (%s)', async (_case, options) => {
+    const errors: unknown[] = [];
+    const app = express();
+    app.get('/protected', tokenRequired({ secret: SECRET, ...options }), () => {
+      throw boom;
+    });
+    app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      errors.push(err);
+      res.status(500).json({ error: 'handler' });
+    });
+    const res = await request(app).get('/protected').set('token', token).expect(500);
+    expect(res.body).toEqual({ error: 'handler' });
+    expect(errors).toEqual([boom]);
   });
 
   it('hands the refusal to the error handler when a response was already started', async () => {
