@@ -53,7 +53,7 @@ export class Lru<K, V> {
   }
 }
 
-/** A verified payload and the seconds (the clock jsonwebtoken reads) between which it stays valid. */
+/** A verified payload and the seconds (of the clock the verifier reads) between which it stays valid. */
 interface Verified {
   readonly payload: TokenPayload;
   readonly from: number;

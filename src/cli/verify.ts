@@ -46,7 +46,7 @@ Example:
       return EXIT.ok;
     } catch (error) {
       if (!(error instanceof TokenError)) throw asUsageError(error);
-      // The envelope's fixed message, never the token or jsonwebtoken's text.
+      // The envelope's fixed message, never the token or the cause's text.
       io.stderr.write(`${error.message}\n`);
       return EXIT.refused;
     }
