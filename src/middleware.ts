@@ -11,12 +11,9 @@ import { createVerifier } from './verify.js';
 // RFC 6750 §3: a refused Bearer token is answered with a challenge.
 const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer error="invalid_token"' } as const;
 
-interface Checked {
+interface Authenticated {
   readonly auth: TokenPayload;
   readonly user?: Express.User;
-}
-
-interface Authenticated extends Checked {
   readonly source: TokenSource;
 }
 
@@ -62,18 +59,18 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
    * Verifies, then asks the app's hooks. Synchronous when there is no hook and the key is known
    * at start-up, so that a request needing no I/O waits for no promise.
    */
-  function check(req: Request, token: string): MaybePromise<Checked> {
+  function check(req: Request, { token, source }: FoundToken): MaybePromise<Authenticated> {
     const auth = verify(token);
-    return isRevoked || loadUser || auth instanceof Promise ? checkWithHooks(req, auth) : { auth };
+    return isRevoked || loadUser || auth instanceof Promise ? checkWithHooks(req, auth, source) : { auth, source };
   }
 
-  async function checkWithHooks(req: Request, verified: MaybePromise<TokenPayload>): Promise<Checked> {
+  async function checkWithHooks(req: Request, verified: MaybePromise<TokenPayload>, source: TokenSource): Promise<Authenticated> {
     const auth = await verified;
     if (isRevoked && (await callHook(() => isRevoked(auth, req)))) throw new TokenError('token_revoked');
-    if (!loadUser) return { auth };
+    if (!loadUser) return { auth, source };
     const user = await callHook(() => loadUser(auth, req));
     if (user === undefined || user === null) throw new TokenError('user_not_found');
-    return { auth, user };
+    return { auth, user, source };
   }
 
   function authenticate(req: Request): MaybePromise<Authenticated | undefined> {
@@ -86,21 +83,17 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
       if (config.optional) return undefined;
       throw new TokenError('token_missing');
     }
-    const { token, source } = found;
-    let checked: MaybePromise<Checked>;
+    let checked: MaybePromise<Authenticated>;
     try {
-      checked = check(req, token);
+      checked = check(req, found);
     } catch (error) {
-      throw challenged(error, source);
+      throw challenged(error, found.source);
     }
     return checked instanceof Promise
-      ? checked.then(
-          (value) => ({ ...value, source }),
-          (error: unknown) => {
-            throw challenged(error, source);
-          },
-        )
-      : { ...checked, source };
+      ? checked.catch((error: unknown) => {
+          throw challenged(error, found.source);
+        })
+      : checked;
   }
 
   function pass(result: Authenticated | undefined, req: Request, next: NextFunction): void {
