@@ -23,6 +23,7 @@ const settings = {
   connections: env('BENCH_CONNECTIONS', 8),
   cacheMax: env('BENCH_CACHE_MAX', 1000),
   memoryTokens: env('BENCH_MEMORY_TOKENS', quick ? 20_000 : 200_000),
+  memoryWarmup: env('BENCH_MEMORY_WARMUP', quick ? 2_000 : 20_000),
 };
 const only = new Set((process.env.BENCH_ONLY ?? 'verify,http,memory').split(','));
 
@@ -150,7 +151,7 @@ if (only.has('http')) {
   targets.push(...httpTargets(http));
 }
 if (only.has('memory')) {
-  memory = await runMemory({ max: settings.cacheMax, tokens: settings.memoryTokens, connections: settings.connections, log });
+  memory = await runMemory({ max: settings.cacheMax, tokens: settings.memoryTokens, warmup: settings.memoryWarmup, connections: settings.connections, log });
   out.push(`### Memory (tokenRequired with cache: { max: ${String(settings.cacheMax)} })`, '', memoryTable(memory));
   targets.push(...memoryTargets(memory));
 }

@@ -7,6 +7,8 @@ import { sign, smallPayload } from './lib/tokens.js';
 export interface MemoryOptions {
   readonly max: number;
   readonly tokens: number;
+  /** Requests of each warm-up kind (refused, cache hit) before the first snapshot. */
+  readonly warmup: number;
   readonly connections: number;
   readonly log: (line: string) => void;
 }
@@ -19,7 +21,11 @@ interface Snapshot {
 export interface MemoryResult {
   readonly max: number;
   readonly tokens: number;
-  /** After warm-up: the miss path run with expired tokens (never cached) and one valid token (one entry). */
+  /**
+   * After warm-up at full speed: the miss path run with expired tokens (never cached) and one
+   * valid token (one entry), so that V8's young generation and the allocator have grown to what
+   * this load needs before the flood, and what the flood adds is what the cache keeps.
+   */
   readonly before: Snapshot;
   /** After the first `max` distinct tokens: the cache is full. */
   readonly full: Snapshot;
@@ -67,7 +73,7 @@ function distinctTokens(count: number, prefix: string): string[] {
   return tokens;
 }
 
-export async function runMemory({ max, tokens: count, connections, log }: MemoryOptions): Promise<MemoryResult> {
+export async function runMemory({ max, tokens: count, warmup, connections, log }: MemoryOptions): Promise<MemoryResult> {
   const started = performance.now();
   const flood = distinctTokens(count, 'user');
   const expired = Array.from({ length: 5000 }, (_, i) => sign({ ...smallPayload(`old-${String(i)}`), exp: 1_000_000_000 }));
@@ -76,8 +82,8 @@ export async function runMemory({ max, tokens: count, connections, log }: Memory
   try {
     // Warm-up: the whole verify path runs (expired tokens fail after the signature check, so are never
     // cached), and one valid token makes one entry.
-    await send(server, expired, connections, 401);
-    await send(server, Array.from({ length: 5000 }, () => flood[0]!), connections);
+    await send(server, Array.from({ length: warmup }, (_, i) => expired[i % expired.length]!), connections, 401);
+    await send(server, Array.from({ length: warmup }, () => flood[0]!), connections);
     const { perEntry } = await server.ask({ type: 'estimate', count: max }, 'estimate');
     const before = await server.ask({ type: 'memory' }, 'memory');
     await send(server, flood.slice(1, max + 1), connections);
