@@ -2,18 +2,18 @@
 // signToken writes and the verifier reads, in one place.
 import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { isRecord } from './check.js';
-import type { Algorithm, TokenHeader, TokenPayload } from './types.js';
+import type { Algorithm, TokenPayload } from './types.js';
 
 const HASH: Readonly<Record<Algorithm, string>> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
 /** The base64url HMAC of a signing input (`header.payload`). */
 export function hmac(algorithm: Algorithm, key: KeyObject, input: string): string {
-  return createHmac(HASH[algorithm], key).update(input, 'latin1').digest('base64url');
+  return createHmac(HASH[algorithm], key).update(input).digest('base64url');
 }
 
 /** A token read but not yet verified. */
-export interface Jws {
-  readonly header: TokenHeader;
+export interface Jws<Header = Readonly<Record<string, unknown>>> {
+  readonly header: Header;
   readonly payload: TokenPayload;
   /** The index of the dot before the signature: the signing input ends there. */
   readonly signatureDot: number;
@@ -25,16 +25,15 @@ const COMPACT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 /**
  * Splits and decodes a token without verifying it: `undefined` unless it is a compact JWS
- * whose header is a JSON object naming its `alg` and whose payload is a JSON object.
+ * whose header and payload are JSON objects.
  */
 export function decodeJws(token: string): Jws | undefined {
   if (!COMPACT.test(token)) return undefined;
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   const header = decodeSegment(token.slice(0, first));
-  if (header === undefined || typeof header.alg !== 'string') return undefined;
-  const payload = decodeSegment(token.slice(first + 1, second));
-  return payload && { header: header as TokenHeader, payload, signatureDot: second };
+  const payload = header && decodeSegment(token.slice(first + 1, second));
+  return payload && { header, payload, signatureDot: second };
 }
 
 /** A base64url segment holding a JSON object (UTF-8, RFC 7515 §5.2), or `undefined`. */
@@ -56,5 +55,5 @@ export function decodeSegment(segment: string): Record<string, unknown> | undefi
 export function signatureMatches(token: string, jws: Jws, algorithm: Algorithm, key: KeyObject): boolean {
   const expected = hmac(algorithm, key, token.slice(0, jws.signatureDot));
   const given = token.slice(jws.signatureDot + 1);
-  return given.length === expected.length && timingSafeEqual(Buffer.from(given, 'latin1'), Buffer.from(expected, 'latin1'));
+  return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 }

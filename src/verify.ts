@@ -5,7 +5,7 @@ import { HookFailure, callHook } from './hook.js';
 import { decodeJws, signatureMatches, type Jws } from './jws.js';
 import type { VerifyConfig } from './options.js';
 import { toKeyObject } from './secret.js';
-import type { Algorithm, SecretKey, TokenPayload } from './types.js';
+import type { Algorithm, SecretKey, TokenHeader, TokenPayload } from './types.js';
 import { Lru, TokenCache } from './cache.js';
 
 /**
@@ -19,15 +19,15 @@ export function createVerifier(config: VerifyConfig): Verifier {
   const { keys, algorithms } = config;
 
   /** Garbage and foreign algorithms never reach a key, the app's resolver or the `kid` lookup. */
-  function decode(token: string): Jws {
+  function decode(token: string): Jws<TokenHeader> {
     const jws = decodeJws(token);
     if (jws === undefined) throw invalid('jwt malformed');
     if (!algorithms.includes(jws.header.alg as Algorithm)) throw invalid('invalid algorithm');
-    return jws;
+    return jws as Jws<TokenHeader>;
   }
 
   /** Rotation: a token signed by any of the keys verifies. */
-  function verifyWith(token: string, jws: Jws, candidates: readonly KeyObject[]): TokenPayload {
+  function verifyWith(token: string, jws: Jws<TokenHeader>, candidates: readonly KeyObject[]): TokenPayload {
     const algorithm = jws.header.alg as Algorithm;
     if (!candidates.some((key) => signatureMatches(token, jws, algorithm, key))) throw invalid('invalid signature');
     return checkClaims(jws, config);
@@ -62,8 +62,8 @@ export function createVerifier(config: VerifyConfig): Verifier {
    */
   function verifyByKid(token: string, ring: Extract<VerifyConfig['keys'], { kind: 'kid' }>): TokenPayload {
     const jws = decode(token);
-    const { kid } = jws.header;
-    const key = typeof kid === 'string' ? ring.byKid.get(kid) : undefined;
+    // A `kid` that is not a string finds no key: the ring's names are strings.
+    const key = ring.byKid.get(jws.header.kid as string);
     if (key === undefined) throw new TokenError('token_invalid');
     return verifyWith(token, jws, [key]);
   }
@@ -97,17 +97,22 @@ function checkClaims({ header, payload }: Jws, config: VerifyConfig): TokenPaylo
   const { nbf, exp, iat } = payload;
   if (nbf !== undefined) {
     if (typeof nbf !== 'number') throw invalid('invalid nbf value');
-    if (nbf > now + clockTolerance) throw new TokenError('token_invalid', { cause: quietly(() => new jwt.NotBeforeError('jwt not active', new Date(nbf * 1000))) });
+    if (nbf > now + clockTolerance) throw refusal('token_invalid', () => new jwt.NotBeforeError('jwt not active', new Date(nbf * 1000)));
   }
   if (exp !== undefined) {
     if (typeof exp !== 'number') throw invalid('invalid exp value');
     if (now >= exp + clockTolerance) throw expired('jwt expired', exp);
   }
-  if (config.audience !== undefined && !hasAudience(payload.aud, config.audience)) throw invalid('jwt audience invalid');
-  if (config.issuer !== undefined && !(typeof config.issuer === 'string' ? payload.iss === config.issuer : config.issuer.includes(payload.iss as string))) {
-    throw invalid('jwt issuer invalid');
+  const { audience, issuer, subject } = config;
+  if (audience !== undefined) {
+    const accepted: readonly string[] = typeof audience === 'string' ? [audience] : audience;
+    const given: readonly unknown[] = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!given.some((item) => accepted.includes(item as string))) throw invalid(`jwt audience invalid. expected: ${accepted.join(' or ')}`);
   }
-  if (config.subject !== undefined && payload.sub !== config.subject) throw invalid('jwt subject invalid');
+  if (issuer !== undefined && !(typeof issuer === 'string' ? payload.iss === issuer : issuer.includes(payload.iss as string))) {
+    throw invalid(`jwt issuer invalid. expected: ${String(issuer)}`);
+  }
+  if (subject !== undefined && payload.sub !== subject) throw invalid(`jwt subject invalid. expected: ${subject}`);
   if (config.maxAge !== undefined) {
     if (typeof iat !== 'number') throw invalid('iat required when maxAge is specified');
     if (now >= iat + config.maxAge + clockTolerance) throw expired('maxAge exceeded', iat + config.maxAge);
@@ -116,34 +121,28 @@ function checkClaims({ header, payload }: Jws, config: VerifyConfig): TokenPaylo
   if ('crit' in header) throw invalid('crit is not supported');
   if (config.requireExpiry && exp === undefined) throw invalid('exp required');
   if (iat !== undefined && typeof iat !== 'number') throw invalid('invalid iat value');
-  if (config.audience !== undefined && !isAudience(payload.aud)) throw invalid('invalid aud value');
+  if (audience !== undefined && !isAudience(payload.aud)) throw invalid('invalid aud value');
   return payload;
-}
-
-/** Any of the token's audiences (one, or an array) is one we accept. */
-function hasAudience(aud: unknown, accepted: string | readonly string[]): boolean {
-  const given: readonly unknown[] = Array.isArray(aud) ? aud : [aud];
-  return given.some((item) => (typeof accepted === 'string' ? item === accepted : accepted.includes(item as string)));
 }
 
 // The cause of a refusal is the error jsonwebtoken.verify would have thrown (its class and
 // message), for logs and for code that branches on it; built without a stack, as a refusal is routine.
-function quietly<E extends Error>(make: () => E): E {
+function refusal(reason: 'token_invalid' | 'token_expired', cause: () => Error): TokenError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return make();
+    return new TokenError(reason, { cause: cause() });
   } finally {
     Error.stackTraceLimit = limit;
   }
 }
 
 function invalid(message: string): TokenError {
-  return new TokenError('token_invalid', { cause: quietly(() => new jwt.JsonWebTokenError(message)) });
+  return refusal('token_invalid', () => new jwt.JsonWebTokenError(message));
 }
 
 function expired(message: string, at: number): TokenError {
-  return new TokenError('token_expired', { cause: quietly(() => new jwt.TokenExpiredError(message, new Date(at * 1000))) });
+  return refusal('token_expired', () => new jwt.TokenExpiredError(message, new Date(at * 1000)));
 }
 
 function isAudience(aud: unknown): boolean {

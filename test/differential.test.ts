@@ -2,7 +2,7 @@
 // with. For random options and random tokens (claims of every type around every time boundary,
 // hostile headers, other keys, one changed character), verifyToken must accept exactly what
 // jsonwebtoken.verify plus our stricter checks accept, with the same payload, the same reason, and
-// a cause of the same jsonwebtoken error class. Seeded: replay a failure with FC_SEED=<seed>.
+// the same cause: jsonwebtoken's error class, message and date. Seeded: replay a failure with FC_SEED=<seed>.
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
@@ -18,6 +18,8 @@ const THIRD_SECRET = 'c'.repeat(64);
 const HASH = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' } as const;
 const ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 const JWT_ERRORS = ['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError'];
+// jsonwebtoken's refusals of a token's structure, before its claims are read.
+const STRUCTURAL = ['jwt malformed', 'invalid token', 'invalid algorithm', 'invalid signature', 'jwt signature is required'];
 
 interface Config {
   readonly secrets: readonly string[];
@@ -30,10 +32,26 @@ interface Config {
   readonly requireExpiry: boolean;
 }
 
-type Outcome = { readonly ok: unknown } | { readonly reason: string; readonly cause: string | undefined };
+/** A cause as jsonwebtoken's errors describe themselves: class, message and the date they carry. */
+interface Cause {
+  readonly name: string;
+  readonly message: string;
+  readonly date: number | undefined;
+}
+
+type Outcome = { readonly ok: unknown } | { readonly reason: string; readonly cause: Cause | undefined };
+
+function describeCause(error: unknown): Cause | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { expiredAt, date } = error as { expiredAt?: Date; date?: Date };
+  return { name: error.constructor.name, message: error.message, date: (expiredAt ?? date)?.getTime() };
+}
 
 /** What the previous verifier decided: jsonwebtoken.verify per key, then the checks it leaves out. */
 function reference(token: string, config: Config): Outcome {
+  // jsonwebtoken reads a payload that is not a JSON object as a string and checks claims on it,
+  // naming whatever claim it then misses; we refuse it as malformed. Both are Invalid Token.
+  if (!hasObjectPayload(token)) return { reason: 'token_invalid', cause: undefined };
   const options: jwt.VerifyOptions & { complete: true } = {
     complete: true,
     algorithms: [...config.algorithms],
@@ -49,12 +67,11 @@ function reference(token: string, config: Config): Outcome {
       decoded = jwt.verify(token, Buffer.from(config.secrets[i]!), options) as unknown as typeof decoded;
     } catch (error) {
       if (i + 1 < config.secrets.length && (error as Error).message === 'invalid signature') continue;
-      return { reason: error instanceof jwt.TokenExpiredError ? 'token_expired' : 'token_invalid', cause: (error as Error).constructor.name };
+      return { reason: error instanceof jwt.TokenExpiredError ? 'token_expired' : 'token_invalid', cause: describeCause(error) };
     }
     const { header, payload } = decoded;
     const claims = payload as Record<string, unknown>;
     const stricter =
-      typeof payload !== 'object' || payload === null || Array.isArray(payload) ||
       'crit' in header ||
       (config.requireExpiry && claims.exp === undefined) ||
       (claims.iat !== undefined && typeof claims.iat !== 'number') ||
@@ -63,12 +80,21 @@ function reference(token: string, config: Config): Outcome {
   }
 }
 
+function hasObjectPayload(token: string): boolean {
+  try {
+    const payload = (jwt.decode(token, { complete: true }) as { payload: unknown } | null)?.payload;
+    return typeof payload === 'object' && payload !== null && !Array.isArray(payload);
+  } catch {
+    return false;
+  }
+}
+
 async function ours(token: string, options: VerifyOptions): Promise<Outcome> {
   try {
     return { ok: await verifyToken(token, options) };
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
-    return { reason: error.reason, cause: (error.cause as Error | undefined)?.constructor.name };
+    return { reason: error.reason, cause: describeCause(error.cause) };
   }
 }
 
@@ -146,7 +172,7 @@ describe('verifyToken agrees with jsonwebtoken.verify', () => {
     vi.useRealTimers();
   });
 
-  it('on random options and tokens: the same payload, or the same reason and cause class', async () => {
+  it('on random options and tokens: the same payload, or the same reason and cause', async () => {
     const seen = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(config, token, async (settings, candidate) => {
@@ -162,16 +188,20 @@ describe('verifyToken agrees with jsonwebtoken.verify', () => {
           ...(settings.subject !== undefined && { subject: settings.subject }),
         };
         const actual = await ours(candidate, options);
-        const outcome = 'ok' in expected ? 'ok' : `${expected.reason}/${String(expected.cause)}`;
+        const outcome = 'ok' in expected ? 'ok' : `${expected.reason}/${String(expected.cause?.name)}`;
         seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
         if ('ok' in expected) {
           expect(actual).toStrictEqual({ ok: expected.ok });
         } else {
           expect(actual).toMatchObject({ reason: expected.reason });
-          // Our cause is an error of the class jsonwebtoken threw; where it crashed instead (a
-          // SyntaxError or a TypeError on a payload that is not a JSON object) or passed the token
-          // to our stricter checks, a JsonWebTokenError.
-          const cause = JWT_ERRORS.includes(expected.cause!) ? expected.cause : 'JsonWebTokenError';
+          // Past the signature, our cause is the error jsonwebtoken threw: class, message, date.
+          // Before it, the two may name a broken token's first flaw differently (a payload that is
+          // not an object and a foreign alg: 'jwt malformed' or 'invalid algorithm'); where
+          // jsonwebtoken crashed (a SyntaxError, a TypeError) or passed the token to our stricter
+          // checks, ours is a JsonWebTokenError of our own wording.
+          const cause = JWT_ERRORS.includes(expected.cause?.name ?? '') && !STRUCTURAL.includes(expected.cause?.message ?? '')
+            ? expected.cause
+            : { name: 'JsonWebTokenError', message: expect.toSatisfy((text: string) => text !== '') as string, date: undefined };
           expect(actual).toStrictEqual({ reason: expected.reason, cause });
         }
       }),
