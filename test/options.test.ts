@@ -35,6 +35,7 @@ describe('tokenRequired() refuses a broken configuration with a TypeError', () =
     ['a PEM Buffer', { secret: Buffer.from(pem) }, /secret looks like a PEM key/],
     ['a serialized JWK', { secret: JSON.stringify({ kty: 'oct', k: 'x'.repeat(64) }) }, /looks like a JWK/],
     ['a serialized JWKS', { secret: JSON.stringify({ keys: [{ kty: 'oct' }], pad: 'x'.repeat(40) }) }, /looks like a JWK/],
+    ['a serialized JWK after whitespace', { secret: `\n  ${JSON.stringify({ kty: 'oct', k: 'x'.repeat(64) })}` }, /secret looks like a JWK or JWKS; HMAC needs the shared secret's bytes, not a serialized key$/],
     ['an unknown algorithm', { secret: SECRET, algorithms: ['RS256'] }, /"RS256" is not supported/],
     ['the none algorithm', { secret: SECRET, algorithms: ['HS256', 'none'] }, /"none" is not supported/],
     ['algorithms as a string', { secret: SECRET, algorithms: 'HS256' }, /'algorithms' must be a non-empty array/],
@@ -106,6 +107,17 @@ describe.each(EXPRESS)('%s: every secret form verifies', (_name, express) => {
   ])('%s', async (_case, secret) => {
     const { client, handled } = createApp(express, { secret });
     await client.get('/protected').set('token', validToken()).expect(200);
+    expect(handled).toHaveLength(1);
+  });
+
+  // The JWK check refuses only a JSON object with `kty` or `keys`; other JSON-ish text is a secret.
+  it.each([
+    ['a JSON object without kty or keys', JSON.stringify({ pad: 'x'.repeat(40) })],
+    ['a JSON array (whose prototype has a keys method)', JSON.stringify(Array.from({ length: 8 }, () => 'xxxx'))],
+    ['text opening with { that is not JSON', `{${'x'.repeat(40)}`],
+  ])('accepts %s as a plain secret', async (_case, secret) => {
+    const { client, handled } = createApp(express, { secret });
+    await client.get('/protected').set('token', validToken({}, { secret })).expect(200);
     expect(handled).toHaveLength(1);
   });
 
