@@ -214,7 +214,7 @@ describe.each(EXPRESS)('%s: guards and a polluted Object.prototype', (_name, exp
       expect(res.body).toEqual(ENVELOPE.forbidden);
       expect(handled).toHaveLength(0);
     } finally {
-      delete prototype[claim];
+      Reflect.deleteProperty(prototype, claim);
     }
   });
 });
