@@ -12,7 +12,7 @@ export interface FoundToken {
 type Headers = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 // RFC 6750 §2.1: `Bearer` (any case), then whitespace, then the token.
-const BEARER = /^\s*bearer(?:\s+|$)/i;
+const BEARER = /^\s*bearer\s+/i;
 
 /** Trimmed; empty or absent counts as missing (`undefined`). */
 export function cleanToken(value: unknown): string | undefined {

@@ -17,15 +17,18 @@ const HOOKS: [string, (fail: () => unknown) => AppOptions][] = [
   ['loadUser', (fail) => ({ loadUser: () => fail() as Express.User })],
 ];
 
+/** A value that is not an Error reaches the error handler wrapped, with the value as `cause`. */
+const wrapped = (cause: unknown) => (error: unknown) => {
+  expect(error).toBeInstanceOf(Error);
+  expect(error).toMatchObject({ message: 'express-token-required: a hook failed with a value that is not an Error', cause });
+};
+
 const FAILURES: [string, () => unknown, (error: unknown) => void][] = [
   ['throws', () => { throw boom; }, (error) => { expect(error).toBe(boom); }],
   ['rejects', () => Promise.reject(boom), (error) => { expect(error).toBe(boom); }],
-  ['rejects with undefined', () => Promise.reject(undefined), (error) => { expect(error).toBeInstanceOf(Error); }],
-  ['rejects with null', () => Promise.reject(null), (error) => { expect(error).toBeInstanceOf(Error); }],
-  ['throws the string "route"', () => { throw 'route'; }, (error) => {
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).cause).toBe('route');
-  }],
+  ['rejects with undefined', () => Promise.reject(undefined), wrapped(undefined)],
+  ['rejects with null', () => Promise.reject(null), wrapped(null)],
+  ['throws the string "route"', () => { throw 'route'; }, wrapped('route')],
   ['throws a TokenError of its own', () => { throw new TokenError('user_not_found'); }, (error) => {
     expect(error).toBeInstanceOf(TokenError);
   }],

@@ -35,6 +35,7 @@ describe('tokenRequired() refuses a broken configuration with a TypeError', () =
     ['a PEM Buffer', { secret: Buffer.from(pem) }, /secret looks like a PEM key/],
     ['a serialized JWK', { secret: JSON.stringify({ kty: 'oct', k: 'x'.repeat(64) }) }, /looks like a JWK/],
     ['a serialized JWKS', { secret: JSON.stringify({ keys: [{ kty: 'oct' }], pad: 'x'.repeat(40) }) }, /looks like a JWK/],
+    ['a serialized JWK after whitespace', { secret: `\n  ${JSON.stringify({ kty: 'oct', k: 'x'.repeat(64) })}` }, /secret looks like a JWK or JWKS; HMAC needs the shared secret's bytes, not a serialized key$/],
     ['an unknown algorithm', { secret: SECRET, algorithms: ['RS256'] }, /"RS256" is not supported/],
     ['the none algorithm', { secret: SECRET, algorithms: ['HS256', 'none'] }, /"none" is not supported/],
     ['algorithms as a string', { secret: SECRET, algorithms: 'HS256' }, /'algorithms' must be a non-empty array/],
@@ -43,6 +44,8 @@ describe('tokenRequired() refuses a broken configuration with a TypeError', () =
     ['an option in another case', { secret: SECRET, Bearer: true }, /unknown option 'Bearer'.*did you mean 'bearer'\?/],
     ['a signing option', { secret: SECRET, expiresIn: '1h' }, /unknown option 'expiresIn' for tokenRequired\(\); it belongs to signToken\(\)/],
     ['an unrelated option', { secret: SECRET, credentialsRequired: false }, /unknown option 'credentialsRequired' for tokenRequired\(\)$/],
+    ['an option two edits from a known one', { secret: SECRET, audeince: 'api' }, /unknown option 'audeince' for tokenRequired\(\); did you mean 'audience'\?$/],
+    ['an option three edits from any known one', { secret: SECRET, headerxyz: 'x' }, /unknown option 'headerxyz' for tokenRequired\(\)$/],
     ['a non-boolean bearer', { secret: SECRET, bearer: 'yes' }, /'bearer' must be true or false/],
     ['a non-boolean optional', { secret: SECRET, optional: 1 }, /'optional' must be true or false/],
     ['a non-boolean requireExpiry', { secret: SECRET, requireExpiry: 'false' }, /'requireExpiry' must be true or false/],
@@ -51,9 +54,12 @@ describe('tokenRequired() refuses a broken configuration with a TypeError', () =
     ['a non-string method', { secret: SECRET, methods: ['POST', 5] }, /'methods' must be a non-empty array/],
     ['an empty method', { secret: SECRET, methods: ['POST', ''] }, /'methods' must be a non-empty array/],
     ['an empty issuer in an array', { secret: SECRET, issuer: ['a', ''] }, /'issuer' must be a non-empty string or a non-empty array/],
+    ['a non-string issuer in an array', { secret: SECRET, issuer: ['a', 1] }, /'issuer' must be a non-empty string or a non-empty array of them$/],
     ['a maxAge with trailing text', { secret: SECRET, maxAge: '1h later' }, /'maxAge' must be a number of seconds/],
     ['a maxAge with leading text', { secret: SECRET, maxAge: 'in 1h' }, /'maxAge' must be a number of seconds/],
     ['a maxAge with a bad fraction', { secret: SECRET, maxAge: '1.h' }, /'maxAge' must be a number of seconds/],
+    ['a 40-character maxAge, quoted whole', { secret: SECRET, maxAge: 'h'.repeat(40) }, /'maxAge' must be a number of seconds .* \(got "h{40}"\)$/],
+    ['a 41-character maxAge, cut after 40', { secret: SECRET, maxAge: 'h'.repeat(41) }, /'maxAge' must be a number of seconds .* \(got "h{40}…"\)$/],
     ['an empty header name', { secret: SECRET, header: '' }, /'header' must be a non-empty string/],
     ['a negative clockTolerance', { secret: SECRET, clockTolerance: -1 }, /'clockTolerance' must be a number of at least 0/],
     ['a NaN clockTolerance', { secret: SECRET, clockTolerance: Number.NaN }, /'clockTolerance'/],
@@ -101,6 +107,17 @@ describe.each(EXPRESS)('%s: every secret form verifies', (_name, express) => {
   ])('%s', async (_case, secret) => {
     const { client, handled } = createApp(express, { secret });
     await client.get('/protected').set('token', validToken()).expect(200);
+    expect(handled).toHaveLength(1);
+  });
+
+  // The JWK check refuses only a JSON object with `kty` or `keys`; other JSON-ish text is a secret.
+  it.each([
+    ['a JSON object without kty or keys', JSON.stringify({ pad: 'x'.repeat(40) })],
+    ['a JSON array (whose prototype has a keys method)', JSON.stringify(Array.from({ length: 8 }, () => 'xxxx'))],
+    ['text opening with { that is not JSON', `{${'x'.repeat(40)}`],
+  ])('accepts %s as a plain secret', async (_case, secret) => {
+    const { client, handled } = createApp(express, { secret });
+    await client.get('/protected').set('token', validToken({}, { secret })).expect(200);
     expect(handled).toHaveLength(1);
   });
 

@@ -83,6 +83,12 @@ describe.each(EXPRESS)('%s: verification', (_name, express) => {
     expect(res.body).toEqual(ENVELOPE.expired);
   });
 
+  it('takes clockTolerance: 0, its minimum, as no leeway', async () => {
+    const { client } = createApp(express, { clockTolerance: 0 });
+    const res = await client.get('/protected').set('token', validToken({ exp: now() - 1 })).expect(401);
+    expect(res.body).toEqual(ENVELOPE.expired);
+  });
+
   it('allows clockTolerance seconds before nbf', async () => {
     const { client } = createApp(express, { clockTolerance: 30 });
     await client.get('/protected').set('token', validToken({ nbf: now() + 10 })).expect(200);

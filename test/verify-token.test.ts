@@ -29,6 +29,18 @@ describe('verifyToken', () => {
     await expect(rejection).rejects.toMatchObject({ reason, message });
   });
 
+  // From untyped JavaScript, e.g. verifyToken(req.headersDistinct.token): an array is joined as
+  // Node joins a repeated header, so it is never one token, even when the other values are empty.
+  it.each<[string, unknown, string, string]>([
+    ['a repeated header with an empty value', ['', validToken()], 'token_invalid', 'Invalid Token'],
+    ['a repeated header with the same token twice', [validToken(), validToken()], 'token_invalid', 'Invalid Token'],
+    ['a number', 42, 'token_missing', 'Token header is required'],
+  ])('rejects %s (untyped JavaScript) with a TokenError', async (_case, token, reason, message) => {
+    const rejection = verifyToken(token as string, { secret: SECRET });
+    await expect(rejection).rejects.toBeInstanceOf(TokenError);
+    await expect(rejection).rejects.toMatchObject({ reason, message });
+  });
+
   it('takes the claim options', async () => {
     const options: VerifyOptions = { secret: SECRET, issuer: 'a', audience: 'api', subject: '42', requireExpiry: false, maxAge: '1h', clockTolerance: 5 };
     const iat = Math.floor(Date.now() / 1000);
