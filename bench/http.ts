@@ -1,4 +1,5 @@
-// HTTP: each guard in its own server process, driven by autocannon in rounds interleaved A B C … A B C ….
+// HTTP: each guard in its own server process, driven by autocannon; every guard run sits between two
+// runs of the bare route, in rounds: bare G1 bare G2 bare … G12 bare, again ….
 import autocannon from 'autocannon';
 import { startRedis, type RedisServer } from '../test/helpers/redis.js';
 import { ServerChild, type Variant } from './lib/child.js';
@@ -25,8 +26,10 @@ export interface HttpRow {
   readonly status: number;
   /** Median over the rounds of autocannon's mean req/s. */
   readonly reqPerSec: number;
-  /** Median over the rounds of (req/s ÷ the bare route's req/s in the same round and block). */
+  /** Median over the rounds of `ratiosToBare`. */
   readonly ratioToBare: number;
+  /** Per round: req/s ÷ the mean req/s of the two bare runs either side of it (1 for the bare route). */
+  readonly ratiosToBare: readonly number[];
   /** Median over the rounds of server CPU (user + system) µs ÷ requests the server counted. */
   readonly cpuMicrosPerRequest: number;
   readonly perRound: readonly { reqPerSec: number; cpuMicrosPerRequest: number; responses: number }[];
@@ -52,24 +55,23 @@ const LABELS: Record<Exclude<Variant, 'memory'>, string> = {
 };
 const GUARDS = ['ours-off', 'ours-on', 'ours-redis', 'express-jwt', 'passport-jwt', 'fast-jwt'] as const;
 
-function runs(): Run[] {
+/** The bare route, then every guard with a valid token and with a bad signature. */
+function runs(): { bare: Run; guarded: Run[] } {
   const tokens = makeTokens();
   const headersFor = (variant: Variant, token: string): Record<string, string> =>
     variant === 'express-jwt' || variant === 'passport-jwt' ? { authorization: `Bearer ${token}` } : { token };
   const body = JSON.stringify({ ok: true });
-  // The bare route opens each block, so every guard is compared with a bare run close in time.
-  const list: Run[] = [
-    { key: 'bare/valid', label: LABELS.bare, variant: 'bare', case: 'valid', headers: { token: tokens.small }, status: 200, body },
-  ];
+  // The bare route ignores the token; it carries one so that requests are the same size.
+  const bare: Run = { key: 'bare', label: LABELS.bare, variant: 'bare', case: 'valid', headers: { token: tokens.small }, status: 200, body };
+  const guarded: Run[] = [];
   for (const variant of GUARDS) {
-    list.push({ key: `${variant}/valid`, label: LABELS[variant], variant, case: 'valid', headers: headersFor(variant, tokens.small), status: 200, body });
+    guarded.push({ key: `${variant}/valid`, label: LABELS[variant], variant, case: 'valid', headers: headersFor(variant, tokens.small), status: 200, body });
   }
-  const bad = tokens.badSignature;
-  list.push({ key: 'bare/bad', label: LABELS.bare, variant: 'bare', case: 'bad signature', headers: { token: bad }, status: 200, body });
   for (const variant of GUARDS) {
-    list.push({ key: `${variant}/bad`, label: LABELS[variant], variant, case: 'bad signature', headers: headersFor(variant, bad), status: 401, body: undefined });
+    const headers = headersFor(variant, tokens.badSignature);
+    guarded.push({ key: `${variant}/bad`, label: LABELS[variant], variant, case: 'bad signature', headers, status: 401, body: undefined });
   }
-  return list;
+  return { bare, guarded };
 }
 
 interface Measured {
@@ -102,7 +104,8 @@ async function measure(server: ServerChild, run: Run, seconds: number, connectio
 }
 
 export async function runHttp({ rounds, duration, warmup, connections, log }: HttpOptions): Promise<HttpRow[]> {
-  const plan = runs();
+  const { bare, guarded } = runs();
+  const plan = [bare, ...guarded];
   const variants = [...new Set(plan.map((run) => run.variant))];
   const servers = new Map<Variant, ServerChild>();
   let redis: RedisServer | undefined;
@@ -110,40 +113,58 @@ export async function runHttp({ rounds, duration, warmup, connections, log }: Ht
     redis = await startRedis();
     const env = { BENCH_REDIS_URL: redis.url };
     for (const server of await Promise.all(variants.map((variant) => ServerChild.start(variant, env)))) servers.set(server.variant, server);
-    log(`http: ${String(plan.length)} runs × ${String(rounds)} rounds × ${String(duration)} s, ${String(connections)} connections, warm-up ${String(warmup)} s each`);
-    for (const run of plan) await measure(servers.get(run.variant)!, run, warmup, connections);
-    const results = new Map<string, Measured[]>(plan.map((run) => [run.key, []]));
+    const run = (which: Run, seconds: number): Promise<Measured> => measure(servers.get(which.variant)!, which, seconds, connections);
+    log(`http: ${String(guarded.length)} guard runs, each between two bare runs, × ${String(rounds)} rounds × ${String(duration)} s, ${String(connections)} connections, warm-up ${String(warmup)} s each`);
+    for (const which of plan) await run(which, warmup);
+    // This machine's speed drifts by a factor of two or more within a minute: a guard is compared
+    // with the bare route measured right before and right after it, never minutes away.
+    const results = new Map<string, Measured[]>(plan.map((which) => [which.key, []]));
+    const ratios = new Map<string, number[]>(guarded.map((which) => [which.key, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const run of plan) results.get(run.key)!.push(await measure(servers.get(run.variant)!, run, duration, connections));
+      let before = await run(bare, duration);
+      results.get(bare.key)!.push(before);
+      for (const which of guarded) {
+        const measured = await run(which, duration);
+        const after = await run(bare, duration);
+        results.get(which.key)!.push(measured);
+        results.get(bare.key)!.push(after);
+        ratios.get(which.key)!.push(measured.reqPerSec / ((before.reqPerSec + after.reqPerSec) / 2));
+        before = after;
+      }
       log(`http: round ${String(round + 1)}/${String(rounds)} done`);
     }
-    return plan.map((run) => {
-      const perRound = results.get(run.key)!;
-      const bare = results.get(`bare/${run.case === 'valid' ? 'valid' : 'bad'}`)!;
+    const row = (which: Run, testCase: Case): HttpRow => {
+      const perRound = results.get(which.key)!;
       return {
-        label: run.label,
-        variant: run.variant,
-        case: run.case,
-        status: run.status,
+        label: which.label,
+        variant: which.variant,
+        case: testCase,
+        status: which.status,
         reqPerSec: median(perRound.map((m) => m.reqPerSec)),
-        ratioToBare: median(perRound.map((m, i) => m.reqPerSec / bare[i]!.reqPerSec)),
+        ratioToBare: median(ratios.get(which.key) ?? [1]),
+        ratiosToBare: ratios.get(which.key) ?? Array.from({ length: rounds }, () => 1),
         cpuMicrosPerRequest: median(perRound.map((m) => m.cpuMicrosPerRequest)),
         perRound,
       };
-    });
+    };
+    // The bare route heads both tables, with all of its runs.
+    return [row(bare, 'valid'), ...guarded.filter((which) => which.case === 'valid').map((which) => row(which, 'valid')),
+      row(bare, 'bad signature'), ...guarded.filter((which) => which.case === 'bad signature').map((which) => row(which, 'bad signature'))];
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
     await redis?.stop();
   }
 }
 
-/** Median over rounds of req/s(a) ÷ req/s(b), both measured in the same round. */
-export function sameRoundRatio(rows: readonly HttpRow[], a: { variant: Variant; case: Case }, b: { variant: Variant; case: Case }): number {
-  const find = (spec: { variant: Variant; case: Case }): HttpRow | undefined =>
-    rows.find((row) => row.variant === spec.variant && row.case === spec.case);
-  const x = find(a)?.perRound ?? [];
-  const y = find(b)?.perRound ?? [];
-  return median(x.map((m, i) => m.reqPerSec / (y[i]?.reqPerSec ?? Number.NaN)));
+/**
+ * a ÷ b: the median over rounds of a's ratio to its bare runs ÷ b's ratio to its own, so that each
+ * side is first measured against the bare route right beside it.
+ */
+export function relativeRatio(rows: readonly HttpRow[], a: { variant: Variant; case: Case }, b: { variant: Variant; case: Case }): number {
+  const find = (spec: { variant: Variant; case: Case }): readonly number[] =>
+    rows.find((row) => row.variant === spec.variant && row.case === spec.case)?.ratiosToBare ?? [];
+  const y = find(b);
+  return median(find(a).map((x, i) => x / (y[i] ?? Number.NaN)));
 }
 
 export function httpTables(rows: readonly HttpRow[]): string {
@@ -163,7 +184,7 @@ export function httpTables(rows: readonly HttpRow[]): string {
     '',
     table(rows.filter((row) => row.case === 'valid')),
     '',
-    '#### bad signature → 401 (the bare route, measured again at the start of this block, still answers 200)',
+    '#### bad signature → 401 (the bare route, the same runs as above, answers 200)',
     '',
     table(rows.filter((row) => row.case === 'bad signature')),
     '',
