@@ -46,6 +46,7 @@ export interface HttpOptions {
 
 const LABELS: Record<Exclude<Variant, 'memory'>, string> = {
   bare: 'bare Express route (no guard)',
+  noop: 'a middleware that only calls next() (the ceiling for any guard)',
   'ours-off': 'tokenRequired, cache off',
   'ours-on': 'tokenRequired, cache on',
   'ours-redis': 'tokenRequired, cache off, Redis revocation store',
@@ -63,7 +64,8 @@ function runs(): { bare: Run; guarded: Run[] } {
   const body = JSON.stringify({ ok: true });
   // The bare route ignores the token; it carries one so that requests are the same size.
   const bare: Run = { key: 'bare', label: LABELS.bare, variant: 'bare', case: 'valid', headers: { token: tokens.small }, status: 200, body };
-  const guarded: Run[] = [];
+  // Valid tokens only: it refuses nothing.
+  const guarded: Run[] = [{ key: 'noop/valid', label: LABELS.noop, variant: 'noop', case: 'valid', headers: { token: tokens.small }, status: 200, body }];
   for (const variant of GUARDS) {
     guarded.push({ key: `${variant}/valid`, label: LABELS[variant], variant, case: 'valid', headers: headersFor(variant, tokens.small), status: 200, body });
   }
