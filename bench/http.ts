@@ -47,6 +47,7 @@ export interface HttpOptions {
 const LABELS: Record<Exclude<Variant, 'memory'>, string> = {
   bare: 'bare Express route (no guard)',
   noop: 'a middleware that only calls next() (the ceiling for any guard)',
+  refuse: 'a route that sends the same 401 envelope, verifying nothing (the ceiling for a refusal)',
   'ours-off': 'tokenRequired, cache off',
   'ours-on': 'tokenRequired, cache on',
   'ours-redis': 'tokenRequired, cache off, Redis revocation store',
@@ -69,6 +70,7 @@ function runs(): { bare: Run; guarded: Run[] } {
   for (const variant of GUARDS) {
     guarded.push({ key: `${variant}/valid`, label: LABELS[variant], variant, case: 'valid', headers: headersFor(variant, tokens.small), status: 200, body });
   }
+  guarded.push({ key: 'refuse/bad', label: LABELS.refuse, variant: 'refuse', case: 'bad signature', headers: { token: tokens.badSignature }, status: 401, body: undefined });
   for (const variant of GUARDS) {
     const headers = headersFor(variant, tokens.badSignature);
     guarded.push({ key: `${variant}/bad`, label: LABELS[variant], variant, case: 'bad signature', headers, status: 401, body: undefined });

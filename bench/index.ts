@@ -76,6 +76,7 @@ function httpTargets(rows: readonly HttpRow[]): Target[] {
     ratio('HTTP bad signature → 401, cache on ÷ bare route', r('ours-on', bad, bareBad), 0.8),
     // No guard can beat a middleware that does nothing: Express's own cost of one more handler.
     { ...ratio('HTTP valid, a middleware that only calls next() ÷ bare route (the ceiling)', r('noop', valid, bare), 0), goal: 'reported' },
+    { ...ratio('HTTP 401, a route that sends the envelope without verifying ÷ bare route (the ceiling)', r('refuse', bad, bareBad), 0), goal: 'reported' },
     // Issue 6 asks for this number beside the route without revocation; it sets no goal.
     { ...ratio('HTTP valid, Redis revocation store ÷ the same route without revocation', r('ours-redis', valid, { variant: 'ours-off', case: valid }), 0), goal: 'reported' },
   ];

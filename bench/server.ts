@@ -69,6 +69,12 @@ async function buildApp(variant: Variant): Promise<express.Express> {
     case 'bare':
       app.get('/', handler);
       break;
+    case 'refuse':
+      // The same 401 envelope, sent without verifying anything: what Express charges for a refusal.
+      app.get('/', (_req, res) => {
+        res.status(401).set('Cache-Control', 'no-store').json({ code: '401', status: 'Unauthorized', message: 'Invalid Token' });
+      });
+      break;
     case 'noop':
       // One middleware that only calls next(): what Express charges for any guard before it does anything.
       app.get('/', (_req, _res, next) => { next(); }, handler);
