@@ -169,3 +169,42 @@ describe('Lru', () => {
     expect([lru.get('a'), lru.size]).toEqual([undefined, 4]);
   });
 });
+
+// A resolver is asked on a miss only: counting its calls shows what the cache kept.
+function counting(options: Omit<VerifyOptions, 'secret'> = {}) {
+  const seen = { misses: 0 };
+  const verifyOptions = { ...options, cache: options.cache ?? true, secret: () => { seen.misses++; return SECRET; } } as VerifyOptions;
+  return { seen, verify: (token: string) => verifyToken(token, verifyOptions) };
+}
+
+describe('what the cache keeps', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps at most 1000 tokens with cache: true, dropping the oldest', async () => {
+    const { seen, verify } = counting();
+    const tokens = Array.from({ length: 1001 }, (_, i) => validToken({ sub: String(i) }));
+    for (const token of tokens) await verify(token);
+    expect(seen.misses).toBe(1001);
+    await verify(tokens[1000]!);
+    expect(seen.misses).toBe(1001);
+    await verify(tokens[0]!);
+    expect(seen.misses).toBe(1002);
+  });
+
+  it.each<[string, Omit<VerifyOptions, 'secret'>, Record<string, number>, number]>([
+    ['at the first second nbf allows (nbf minus clockTolerance)', { clockTolerance: 5 }, { nbf: T0 + 5, exp: T0 + 100 }, T0],
+    ['at the last second exp allows (exp plus clockTolerance, minus one)', { clockTolerance: 5 }, { exp: T0 + 100 }, T0 + 104],
+    ['at the last second maxAge allows', { maxAge: 60, clockTolerance: 5 }, { iat: T0, exp: T0 + 3600 }, T0 + 64],
+    ['with an iat and no maxAge', {}, { iat: T0 - 7200, exp: T0 + 3600 }, T0],
+  ])('serves a hit %s', async (_case, options, claims, now) => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at(now);
+    const { seen, verify } = counting(options);
+    const token = makeToken({ sub: '42', ...claims });
+    await verify(token);
+    await expect(verify(token)).resolves.toMatchObject({ sub: '42' });
+    expect(seen.misses).toBe(1);
+  });
+});

@@ -107,6 +107,12 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
       expect(handled).toHaveLength(0);
     });
 
+    it('goes to the error handler as that very error when the token came as Bearer', async () => {
+      const { client, errors } = createApp(express, { ...configure(() => { throw boom; }), bearer: true });
+      await client.post('/protected').set('Authorization', `Bearer ${token}`).expect(500);
+      expect(errors).toEqual([boom]);
+    });
+
     it('never reaches onError', async () => {
       let onErrorCalls = 0;
       const { client } = createApp(express, { ...configure(() => { throw boom; }), onError: () => { onErrorCalls++; } });

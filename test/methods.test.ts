@@ -35,6 +35,16 @@ describe.each(EXPRESS)('%s: methods and CORS preflight', (_name, express) => {
     expect(handled).toHaveLength(0);
   });
 
+  // Only OPTIONS with the header is a preflight: the header on another method buys nothing.
+  it.each(['GET', 'POST', 'DELETE'] as const)('guards a %s that carries Access-Control-Request-Method', async (method) => {
+    const { client, handled } = createApp(express);
+    const res = await client[method === 'GET' ? 'get' : method === 'POST' ? 'post' : 'delete']('/protected')
+      .set('Access-Control-Request-Method', method)
+      .expect(400);
+    expect(res.body).toEqual(ENVELOPE.missing);
+    expect(handled).toHaveLength(0);
+  });
+
   it('guards every method when methods is not given', async () => {
     const { client } = createApp(express);
     await client.get('/protected').expect(400);
