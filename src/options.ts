@@ -44,8 +44,9 @@ export function entryOptions(options: unknown, entry: keyof typeof NAMES): Reado
 export interface VerifyConfig {
   readonly keys: Keys;
   readonly algorithms: readonly Algorithm[];
-  readonly issuer: string | readonly string[] | undefined;
-  readonly audience: string | readonly string[] | undefined;
+  /** Any of these, when given (one string becomes a list of one). */
+  readonly issuer: readonly string[] | undefined;
+  readonly audience: readonly string[] | undefined;
   readonly subject: string | undefined;
   /** Seconds. */
   readonly maxAge: number | undefined;
@@ -64,8 +65,8 @@ export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>):
   return Object.freeze({
     keys: resolveKeyOption(record, strongest),
     algorithms,
-    issuer: optionalStrings(record, 'issuer'),
-    audience: optionalStrings(record, 'audience'),
+    issuer: asList(optionalStrings(record, 'issuer')),
+    audience: asList(optionalStrings(record, 'audience')),
     subject: optionalString(record, 'subject'),
     maxAge,
     clockTolerance: optionalNumber(record, 'clockTolerance', 0, { min: 0, integer: false }),
@@ -134,4 +135,8 @@ function resolveMethods(value: unknown): ReadonlySet<string> | undefined {
     throw configError(`option 'methods' must be a non-empty array of HTTP methods such as ['POST', 'PUT', 'DELETE'] (got ${describe(value)})`);
   }
   return new Set((value as string[]).map((method) => method.toUpperCase()));
+}
+
+function asList(value: string | readonly string[] | undefined): readonly string[] | undefined {
+  return typeof value === 'string' ? [value] : value;
 }
