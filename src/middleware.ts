@@ -4,7 +4,7 @@ import { TokenError } from './errors.js';
 import { cleanToken, extractToken, type FoundToken, type TokenSource } from './extract.js';
 import { HookFailure, callHook } from './hook.js';
 import { resolveMiddlewareOptions } from './options.js';
-import { refuse, rememberAuthentication } from './respond.js';
+import { refuse, rememberAuthentication, type Authentication } from './respond.js';
 import type { MaybePromise, TokenPayload, TokenRequiredOptions } from './types.js';
 import { createVerifier } from './verify.js';
 
@@ -40,6 +40,13 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
   const config = resolveMiddlewareOptions(options);
   const verify = createVerifier(config.verify);
   const { getToken, isRevoked, loadUser, onError, methods } = config;
+  // What the guards after this one learn about a request it let through, built once per source.
+  const learnt: Readonly<Record<TokenSource | 'none', Authentication>> = {
+    header: { source: 'header', onError },
+    bearer: { source: 'bearer', onError },
+    custom: { source: 'custom', onError },
+    none: { source: undefined, onError },
+  };
 
   /** The token and where it came from: synchronous unless the app's `getToken` is asked. */
   function findToken(req: Request): MaybePromise<FoundToken | undefined> {
@@ -101,7 +108,7 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
       req.auth = result.auth;
       if (result.user !== undefined) req.user = result.user;
     }
-    rememberAuthentication(req, { source: result?.source, onError });
+    rememberAuthentication(req, learnt[result?.source ?? 'none']);
     next();
   }
 
