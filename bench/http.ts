@@ -139,14 +139,16 @@ export async function runHttp({ rounds, duration, warmup, connections, log }: Ht
     }
     const row = (which: Run, testCase: Case): HttpRow => {
       const perRound = results.get(which.key)!;
+      // The bare route is its own reference: 1 in every round.
+      const ratiosToBare = ratios.get(which.key) ?? Array.from({ length: rounds }, () => 1);
       return {
         label: which.label,
         variant: which.variant,
         case: testCase,
         status: which.status,
         reqPerSec: median(perRound.map((m) => m.reqPerSec)),
-        ratioToBare: median(ratios.get(which.key) ?? [1]),
-        ratiosToBare: ratios.get(which.key) ?? Array.from({ length: rounds }, () => 1),
+        ratioToBare: median(ratiosToBare),
+        ratiosToBare,
         cpuMicrosPerRequest: median(perRound.map((m) => m.cpuMicrosPerRequest)),
         perRound,
       };
