@@ -5,7 +5,7 @@ export { signToken } from './sign.js';
 export { verifyToken } from './verify-token.js';
 export { TokenError } from './errors.js';
 export type { ErrorEnvelope, TokenErrorOptions, TokenErrorReason, TokenErrorStatus } from './errors.js';
-export type { RevocationStore } from './revocation.js';
+export type { RevocationStore, RevokeOptions } from './revocation.js';
 export type {
   Algorithm,
   Duration,

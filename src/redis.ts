@@ -1,10 +1,18 @@
 // express-token-required/redis: a RevocationStore on a Redis client the app created.
 // Nothing here imports `redis` or `ioredis`: the client is described by the few methods used.
 import { checkNames, configError, describe, isRecord, optionalNumber, optionalString } from './check.js';
-import { lookupId, revocableId, revocationExpiry, type RevocationStore } from './revocation.js';
+import {
+  lookupId,
+  revocableId,
+  revocationExpiry,
+  revokeTolerance,
+  toleranceOption,
+  type RevocationStore,
+  type RevokeOptions,
+} from './revocation.js';
 import type { TokenPayload } from './types.js';
 
-export type { RevocationStore } from './revocation.js';
+export type { RevocationStore, RevokeOptions } from './revocation.js';
 export type { TokenPayload } from './types.js';
 
 /** What this store uses of a node-redis client or cluster (`redis` v4 or later: `createClient()`, `createCluster()`). */
@@ -34,6 +42,12 @@ export interface RedisRevocationStoreOptions {
    * error (500 through your error handler), never a hanging request. Defaults to `1000`.
    */
   timeout?: number | undefined;
+  /**
+   * The `clockTolerance` (seconds) of the `tokenRequired` that checks these tokens, used by
+   * every `revoke` that does not pass its own: an entry is kept until `exp + clockTolerance`,
+   * as long as verification would accept the token. Defaults to `0`.
+   */
+  clockTolerance?: number | undefined;
 }
 
 /** One command per method, in the client's own call style. */
@@ -48,8 +62,8 @@ const DEFAULT_PREFIX = 'express-token-required:revoked:';
 
 /**
  * Revoked token ids in Redis, shared by every instance of the app. A revoked `jti` is stored
- * as `SET <prefix><jti> 1 PXAT <exp in ms>`, so Redis drops it when the token would have
- * expired; a check is one `EXISTS`. Each call rejects with an `Error` when Redis fails or does
+ * as `SET <prefix><jti> 1 PXAT <ms>`, where the time is `ceil(exp + clockTolerance)` seconds,
+ * so Redis drops it when verification would refuse the token by itself; a check is one `EXISTS`. Each call rejects with an `Error` when Redis fails or does
  * not answer within `timeout`, so `tokenRequired` answers 500 through your error handler:
  * a revoked token is never let through.
  *
@@ -69,23 +83,26 @@ export class RedisRevocationStore implements RevocationStore {
   readonly #commands: Commands;
   readonly #prefix: string;
   readonly #timeout: number;
+  readonly #clockTolerance: number;
 
   constructor(client: RedisClientLike, options: RedisRevocationStoreOptions = {}) {
     if (!isRecord(options)) throw configError(`RedisRevocationStore options must be an object (got ${describe(options)})`);
-    checkNames(options, 'RedisRevocationStore', ['prefix', 'timeout']);
+    checkNames(options, 'RedisRevocationStore', ['prefix', 'timeout', 'clockTolerance']);
     this.#commands = commandsOf(client);
     this.#prefix = optionalString(options, 'prefix') ?? DEFAULT_PREFIX;
     this.#timeout = optionalNumber(options, 'timeout', 1000, { min: 1, integer: true });
+    this.#clockTolerance = toleranceOption(options);
   }
 
   /**
-   * Revokes the token by its `jti` until its own `exp`. Rejects with a `TypeError` when the
-   * token has no `jti`, and with an `Error` when Redis fails or times out.
+   * Revokes the token by its `jti` until `exp + clockTolerance` (rounded up to the second),
+   * the last moment verification would accept it. Rejects with a `TypeError` when the token
+   * has no `jti`, and with an `Error` when Redis fails or times out.
    */
-  revoke = async (payload: TokenPayload): Promise<void> => {
+  revoke = async (payload: TokenPayload, options?: RevokeOptions): Promise<void> => {
     const key = this.#prefix + revocableId(payload);
-    const at = revocationExpiry(payload);
-    // Already expired: the token is refused anyway, and PXAT in the past would be pointless.
+    const at = revocationExpiry(payload, revokeTolerance(options, this.#clockTolerance));
+    // Past exp and the tolerance: verification refuses the token anyway, and PXAT in the past would be pointless.
     if (at !== undefined && at <= Date.now()) return;
     await this.#call('SET', () => this.#commands.set(key, at));
   };

@@ -1,6 +1,16 @@
 // Revocation by `jti`: the interface every shared store implements, and the rules they share.
-import { configError, describe, isRecord } from './check.js';
+import { checkNames, configError, describe, isRecord, optionalNumber } from './check.js';
 import type { TokenPayload } from './types.js';
+
+/** How long a revocation must last: as long as verification would still accept the token. */
+export interface RevokeOptions {
+  /**
+   * The `clockTolerance` (seconds) of the `tokenRequired`/`verifyToken` that checks these
+   * tokens: verification accepts a token until `exp + clockTolerance`, so the entry is kept
+   * until then. Defaults to the store's own (`0` unless the store was built with one).
+   */
+  readonly clockTolerance?: number | undefined;
+}
 
 /**
  * Where revoked token ids are kept, shared by every instance of the app. It plugs into the
@@ -12,10 +22,12 @@ import type { TokenPayload } from './types.js';
  */
 export interface RevocationStore {
   /**
-   * Remembers the token's `jti` as revoked until the token's own `exp`, and no longer (a
-   * token without `exp` stays revoked for good). A token already expired needs no entry.
+   * Remembers the token's `jti` as revoked for as long as verification would accept the
+   * token: until `exp + clockTolerance` (rounded up to the second), and no longer; a token
+   * without `exp` stays revoked for good. A token past `exp` but still inside the tolerance
+   * is revoked too; one past both needs no entry.
    */
-  revoke(payload: TokenPayload): Promise<void>;
+  revoke(payload: TokenPayload, options?: RevokeOptions): Promise<void>;
   /** Whether the token's `jti` has been revoked (and the token has not yet expired). */
   isRevoked(payload: TokenPayload): Promise<boolean>;
 }
@@ -38,16 +50,33 @@ export function lookupId(payload: TokenPayload): string | undefined {
 }
 
 /**
- * When the revocation entry may go, in milliseconds since the epoch: the token's `exp`.
- * `undefined` for a token without `exp` (kept for good); a TypeError for an `exp` that is not a number.
+ * When the revocation entry may go, in milliseconds since the epoch: the first whole second
+ * at which verification refuses the token by itself. The verifier reads the clock in whole
+ * seconds (`now = floor(Date.now() / 1000)`) and accepts while `now < exp + clockTolerance`,
+ * so that second is `ceil(exp + clockTolerance)`: a fractional `exp` (Python's
+ * `time.time() + 3600`) is rounded up, never down. `undefined` for a token without `exp`
+ * (kept for good); a TypeError for an `exp` that is not a finite number.
  */
-export function revocationExpiry(payload: TokenPayload): number | undefined {
+export function revocationExpiry(payload: TokenPayload, clockTolerance = 0): number | undefined {
   const { exp } = payload;
   if (exp === undefined) return undefined;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     throw configError(`cannot revoke a token whose 'exp' is not a number of seconds (got ${describe(exp)})`);
   }
-  return Math.ceil(exp * 1000);
+  return Math.ceil(exp + clockTolerance) * 1000;
+}
+
+/** The tolerance of one `revoke` call: its own option, else the store's default. */
+export function revokeTolerance(options: unknown, fallback: number): number {
+  if (options === undefined) return fallback;
+  if (!isRecord(options)) throw configError(`revoke() options must be an object such as { clockTolerance: 30 } (got ${describe(options)})`);
+  checkNames(options, 'revoke()', ['clockTolerance']);
+  return toleranceOption(options, fallback);
+}
+
+/** A `clockTolerance` option as the verifier reads it: a finite number of seconds, 0 or more. */
+export function toleranceOption(record: Readonly<Record<string, unknown>>, fallback = 0): number {
+  return optionalNumber(record, 'clockTolerance', fallback, { min: 0, integer: false });
 }
 
 function checkPayload(payload: unknown, method: string): TokenPayload {

@@ -12,6 +12,7 @@ import {
   type ClaimsPredicate,
   type KeyRing,
   type RevocationStore,
+  type RevokeOptions,
   type SignOptions,
   type TokenPayload,
   type TokenRequiredOptions,
@@ -86,7 +87,8 @@ describe('keys and revocation types', () => {
   });
 
   it('plugs a store into isRevoked', () => {
-    expectTypeOf<RevocationStore['revoke']>().toEqualTypeOf<(payload: TokenPayload) => Promise<void>>();
+    expectTypeOf<RevocationStore['revoke']>().toEqualTypeOf<(payload: TokenPayload, options?: RevokeOptions) => Promise<void>>();
+    expectTypeOf<RevokeOptions>().toEqualTypeOf<{ readonly clockTolerance?: number | undefined }>();
     expectTypeOf<RevocationStore['isRevoked']>().toEqualTypeOf<(payload: TokenPayload) => Promise<boolean>>();
     const store = new RedisRevocationStore(createClient());
     expectTypeOf(store).toExtend<RevocationStore>();
@@ -98,6 +100,8 @@ describe('keys and revocation types', () => {
     expectTypeOf<IoRedisClientLike>().toExtend<RedisClientLike>();
     expectTypeOf<{ set(key: string, value: string): Promise<string> }>().not.toExtend<RedisClientLike>();
     expectTypeOf(RedisRevocationStore).toBeConstructibleWith(createClient(), { prefix: 'app:revoked:', timeout: 500 });
-    expectTypeOf(RedisRevocationStore).constructorParameters.toEqualTypeOf<[RedisClientLike, ({ prefix?: string | undefined; timeout?: number | undefined } | undefined)?]>();
+    expectTypeOf(RedisRevocationStore).constructorParameters.toEqualTypeOf<
+      [RedisClientLike, ({ prefix?: string | undefined; timeout?: number | undefined; clockTolerance?: number | undefined } | undefined)?]
+    >();
   });
 });

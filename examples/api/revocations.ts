@@ -1,6 +1,6 @@
 // Revoked tokens in the API's own SQLite file: the embedded default when REDIS_URL is not set.
 import type { Database, Statement } from 'better-sqlite3';
-import type { RevocationStore, TokenPayload } from '../../src/index.js';
+import type { RevocationStore, RevokeOptions, TokenPayload } from '../../src/index.js';
 // The rules every store shares (by `jti`, until the token's `exp`), as the Redis store applies them.
 import { lookupId, revocableId, revocationExpiry } from '../../src/revocation.js';
 
@@ -67,7 +67,7 @@ export class SqliteRevocationStore implements RevocationStore {
    * Revokes the token by its `jti` until its own `exp`. Rejects with a `TypeError` when the
    * token has no `jti`; writes nothing for a token already expired.
    */
-  revoke = (payload: TokenPayload): Promise<void> =>
+  revoke = (payload: TokenPayload, _options?: RevokeOptions): Promise<void> =>
     new Promise((resolve) => {
       const jti = revocableId(payload);
       const at = revocationExpiry(payload);
