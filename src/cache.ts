@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { TokenPayload } from './types.js';
 
 /**
@@ -53,9 +54,12 @@ export class Lru<K, V> {
   }
 }
 
-/** A verified payload and the seconds (of the clock the verifier reads) between which it stays valid. */
-interface Verified {
+/** A verified token: its payload and header, the key that verified it, and the seconds (of the clock the verifier reads) between which it stays valid. */
+export interface Verified {
   readonly payload: TokenPayload;
+  readonly header: Readonly<Record<string, unknown>>;
+  /** A hit counts only while this key is still trusted (a resolver must still return it). */
+  readonly key: KeyObject;
   readonly from: number;
   readonly until: number;
 }
@@ -76,31 +80,40 @@ export class TokenCache {
     this.#entries = new Lru(max);
   }
 
-  get(token: string): TokenPayload | undefined {
+  get(token: string): Verified | undefined {
     const entry = this.#entries.get(token);
     if (entry === undefined) return undefined;
     const now = Math.floor(Date.now() / 1000);
-    if (now >= entry.from && now < entry.until) return entry.payload;
+    if (now >= entry.from && now < entry.until) return entry;
     this.#entries.delete(token);
     return undefined;
   }
 
-  set(token: string, payload: TokenPayload): void {
+  set(token: string, { header, payload }: { readonly header: Readonly<Record<string, unknown>>; readonly payload: TokenPayload }, key: KeyObject): void {
     const { nbf, exp, iat } = payload;
     const expires = Math.min(exp ?? Infinity, this.maxAge !== undefined && iat !== undefined ? iat + this.maxAge : Infinity);
     this.#entries.set(token, {
       // Shared by every request that presents this token: frozen, so one handler cannot alter another's req.auth.
       payload: deepFreeze(payload),
+      header: deepFreeze(header),
+      key,
       from: (nbf ?? -Infinity) - this.clockTolerance,
       until: expires + this.clockTolerance,
     });
   }
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+/**
+ * Freezes a parsed JSON value and everything in it. Iterative, with a stack of its own: a
+ * validly signed payload may nest thousands of levels deep, and recursion would overflow.
+ */
+export function deepFreeze<T>(value: T): T {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item !== 'object' || item === null || Object.isFrozen(item)) continue;
+    Object.freeze(item);
+    for (const key of Object.keys(item)) pending.push((item as Record<string, unknown>)[key]);
   }
   return value;
 }

@@ -37,8 +37,8 @@ export function checkNames(
   }
 }
 
-/** The closest known name within two edits, ignoring case. */
-function suggest(name: string, known: readonly string[]): string | undefined {
+/** `; did you mean '…'?` with the closest known name within two edits, ignoring case. */
+export function suggest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {

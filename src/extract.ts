@@ -11,14 +11,21 @@ export interface FoundToken {
 
 type Headers = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-// RFC 6750 §2.1: `Bearer` (any case), then whitespace, then the token.
-const BEARER = /^\s*bearer\s+/i;
+// RFC 6750 §3: a refused Bearer token is answered with a challenge.
+export const BEARER_CHALLENGE: Readonly<Record<string, string>> = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
 
-/** Trimmed; empty or absent counts as missing (`undefined`). */
+// RFC 9110 §5.6.3: optional whitespace is spaces and horizontal tabs, nothing else. Trimming
+// other Unicode whitespace (U+00A0 …) would accept bytes no HTTP parser strips.
+const HTTP_WHITESPACE = /^[ \t]+|[ \t]+$/g;
+
+// RFC 9110 §5.6.2: the characters of a token, such as an auth scheme.
+const TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+
+/** Trimmed of HTTP whitespace; empty or absent counts as missing (`undefined`). */
 export function cleanToken(value: unknown): string | undefined {
   // Repeated headers arrive joined (`a, b`), which no JWT verifies; an array is treated the same way.
   const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : undefined;
-  const token = text?.trim();
+  const token = text?.replace(HTTP_WHITESPACE, '');
   return token ? token : undefined;
 }
 
@@ -26,17 +33,41 @@ export function cleanToken(value: unknown): string | undefined {
  * The token from the `header` header (lower-case name) and, when allowed, `Authorization: Bearer`.
  * Two different tokens are refused: RFC 6750 §2 lets a client use one method only, and
  * picking one would let a proxy's header and the client's disagree unnoticed.
+ * `rawHeaders` (Node's `req.rawHeaders`) shows repeated `Authorization` lines, which Node's
+ * header record silently drops but the first of.
  */
-export function extractToken(headers: Headers, header: string, bearer: boolean): FoundToken | undefined {
+export function extractToken(headers: Headers, header: string, bearer: boolean, rawHeaders: readonly string[] = []): FoundToken | undefined {
   const fromHeader = cleanToken(headers[header]);
-  const fromBearer = bearer ? bearerToken(headers.authorization) : undefined;
+  const fromBearer = bearer && headers.authorization !== undefined ? bearerToken(headers.authorization, rawHeaders) : undefined;
   if (fromHeader !== undefined && fromBearer !== undefined && fromHeader !== fromBearer) throw new TokenError('token_ambiguous');
   if (fromHeader !== undefined) return { token: fromHeader, source: 'header' };
   return fromBearer === undefined ? undefined : { token: fromBearer, source: 'bearer' };
 }
 
-function bearerToken(authorization: unknown): string | undefined {
+/**
+ * RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`, the scheme in any case. Another
+ * scheme (`Basic …`) is no Bearer token; `Bearer` followed by a tab, a no-break space or any
+ * other separator is an Invalid Token, and so is any request with several `Authorization`
+ * lines: Node keeps the first, and answering from it would hide the others.
+ */
+function bearerToken(authorization: string | readonly string[], rawHeaders: readonly string[]): string | undefined {
+  if (authorizationLines(rawHeaders) > 1) throw new TokenError('token_invalid', { headers: BEARER_CHALLENGE });
   const value = cleanToken(authorization);
-  const scheme = value === undefined ? null : BEARER.exec(value);
-  return scheme ? cleanToken(value?.slice(scheme[0].length)) : undefined;
+  if (value === undefined || value.length < 6 || value.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  const rest = value.slice(6);
+  if (rest === '') return undefined;
+  if (TOKEN_CHAR.test(rest.charAt(0))) return undefined;
+  let spaces = 0;
+  while (rest.charCodeAt(spaces) === 0x20) spaces++;
+  if (spaces === 0) throw new TokenError('token_invalid', { headers: BEARER_CHALLENGE });
+  return rest.slice(spaces);
+}
+
+function authorizationLines(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') count++;
+  }
+  return count;
 }

@@ -1,5 +1,6 @@
 // Permission guards: placed after tokenRequired, they answer 403 when the verified token
-// lacks what a route needs. They read only req.auth; they never verify anything themselves.
+// lacks what a route needs. They decide from the payload that tokenRequired verified for this
+// very request (never from req.auth, which anything may set); they verify nothing themselves.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { configError, describe, isRecord } from './check.js';
 import { TokenError } from './errors.js';
@@ -30,10 +31,12 @@ type Decide = (payload: TokenPayload, req: Request) => Promise<boolean>;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /**
- * Lets the request through when `check` holds for `req.auth`; otherwise 403
- * `Insufficient permissions` (reason `insufficient_permissions`). Without `req.auth` (no
- * `tokenRequired` before it) the answer is 401 `Invalid Token`. A predicate that throws or
- * rejects goes to `next(err)`. Refusals are answered as the `tokenRequired` before it answers
+ * Lets the request through when `check` holds for the payload that the `tokenRequired` before
+ * it verified for this request; otherwise 403 `Insufficient permissions` (reason
+ * `insufficient_permissions`). Without such a payload (no `tokenRequired` before it, or an
+ * `optional` one that found no token) the answer is 401 `Invalid Token`, whatever `req.auth`
+ * holds. A predicate that throws, rejects or has not settled within the `hookTimeout` of that
+ * `tokenRequired` goes to `next(err)`. Refusals are answered as the `tokenRequired` before it answers
  * (its `onError`, else the JSON envelope).
  *
  * @example
@@ -47,14 +50,14 @@ export function requireClaims(check: ClaimsCheck | ClaimsPredicate): RequestHand
     throw configError('requireClaims is a factory: write requireClaims({ admin: true }), not requireClaims');
   }
   if (typeof check === 'function') {
-    return guard(async (payload, req) => {
+    return guard('the requireClaims predicate', async (payload, req) => {
       // Fail closed: a JavaScript predicate returning a truthy non-boolean (`'false'`, a user object) denies.
       const allowed: unknown = await check(payload, req);
       return allowed === true;
     });
   }
   const expected = resolveClaims(check);
-  return guard((payload) => Promise.resolve(expected.every(([claim, values]) => claimMatches(payload, claim, values))));
+  return guard('requireClaims', (payload) => Promise.resolve(expected.every(([claim, values]) => claimMatches(payload, claim, values))));
 }
 
 /**
@@ -81,30 +84,29 @@ export function requireScopes(...scopes: string[]): RequestHandler {
   }
   const required = Object.freeze([...new Set(scopes)]);
   const challenge = { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${required.join(' ')}"` };
-  return guard((payload) => {
+  return guard('requireScopes', (payload) => {
     const granted = grantedScopes(payload);
     return Promise.resolve(required.every((scope) => granted.has(scope)));
   }, challenge);
 }
 
-/** The middleware shared by both guards: req.auth present, then `decide`, then next or a refusal. */
-function guard(decide: Decide, bearerHeaders?: Readonly<Record<string, string>>): RequestHandler {
+/** The middleware shared by both guards: a verified payload, then `decide`, then next or a refusal. */
+function guard(name: string, decide: Decide, bearerHeaders?: Readonly<Record<string, string>>): RequestHandler {
   return function permissionGuard(req: Request, res: Response, next: NextFunction): void {
     const authentication = authenticationOf(req);
-    const onError = authentication?.onError;
-    const payload: unknown = req.auth;
-    if (!isRecord(payload)) {
+    if (authentication?.payload === undefined) {
       // Never let a request through unauthenticated: a guard without tokenRequired is a mistake.
-      refuse(new TokenError('token_invalid'), req, res, next, onError);
+      refuse(new TokenError('token_invalid'), req, res, next, authentication?.onError);
       return;
     }
-    callHook(() => decide(payload, req)).then(
+    const { payload, source, onError, hookTimeout } = authentication;
+    callHook(name, () => decide(payload, req), hookTimeout).then(
       (allowed) => {
         if (allowed) {
           next();
           return;
         }
-        const headers = bearerHeaders && authentication?.source === 'bearer' ? { headers: bearerHeaders } : {};
+        const headers = bearerHeaders && source === 'bearer' ? { headers: bearerHeaders } : {};
         refuse(new TokenError('insufficient_permissions', headers), req, res, next, onError);
       },
       (failure: unknown) => {

@@ -1,15 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { configError } from './check.js';
 import { TokenError } from './errors.js';
-import { cleanToken, extractToken, type FoundToken, type TokenSource } from './extract.js';
+import { BEARER_CHALLENGE, cleanToken, extractToken, type FoundToken, type TokenSource } from './extract.js';
 import { HookFailure, callHook } from './hook.js';
 import { resolveMiddlewareOptions } from './options.js';
-import { refuse, rememberAuthentication, type Authentication } from './respond.js';
+import { authenticationOf, refuse, rememberAuthentication } from './respond.js';
 import type { MaybePromise, TokenPayload, TokenRequiredOptions } from './types.js';
 import { createVerifier } from './verify.js';
-
-// RFC 6750 §3: a refused Bearer token is answered with a challenge.
-const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer error="invalid_token"' } as const;
 
 interface Authenticated {
   readonly auth: TokenPayload;
@@ -40,21 +37,15 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
   const config = resolveMiddlewareOptions(options);
   const verify = createVerifier(config.verify);
   const { getToken, isRevoked, loadUser, onError, methods } = config;
-  // What the guards after this one learn about a request it let through, built once per source.
-  const learnt: Readonly<Record<TokenSource | 'none', Authentication>> = {
-    header: { source: 'header', onError },
-    bearer: { source: 'bearer', onError },
-    custom: { source: 'custom', onError },
-    none: { source: undefined, onError },
-  };
+  const { hookTimeout } = config.verify;
 
   /** The token and where it came from: synchronous unless the app's `getToken` is asked. */
   function findToken(req: Request): MaybePromise<FoundToken | undefined> {
-    return getToken ? customToken(req, getToken) : extractToken(req.headers, config.header, config.bearer);
+    return getToken ? customToken(req, getToken) : extractToken(req.headers, config.header, config.bearer, req.rawHeaders);
   }
 
   async function customToken(req: Request, hook: NonNullable<typeof getToken>): Promise<FoundToken | undefined> {
-    const value = await callHook(() => hook(req));
+    const value = await callHook('getToken', () => hook(req), hookTimeout);
     if (value !== undefined && value !== null && typeof value !== 'string') {
       throw new HookFailure(configError(`getToken must return a string, undefined or null (got ${typeof value})`));
     }
@@ -73,9 +64,9 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
 
   async function checkWithHooks(req: Request, verified: MaybePromise<TokenPayload>, source: TokenSource): Promise<Authenticated> {
     const auth = await verified;
-    if (isRevoked && (await callHook(() => isRevoked(auth, req)))) throw new TokenError('token_revoked');
+    if (isRevoked && (await callHook('isRevoked', () => isRevoked(auth, req), hookTimeout))) throw new TokenError('token_revoked');
     if (!loadUser) return { auth, source };
-    const user = await callHook(() => loadUser(auth, req));
+    const user = await callHook('loadUser', () => loadUser(auth, req), hookTimeout);
     if (user === undefined || user === null) throw new TokenError('user_not_found');
     return { auth, user, source };
   }
@@ -107,8 +98,11 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
     if (result) {
       req.auth = result.auth;
       if (result.user !== undefined) req.user = result.user;
+      rememberAuthentication(req, { payload: result.auth, source: result.source, onError, hookTimeout });
+    } else if (authenticationOf(req) === undefined) {
+      // `optional` with no token verified nothing, and must not undo what an earlier guard verified.
+      rememberAuthentication(req, { payload: undefined, source: undefined, onError, hookTimeout });
     }
-    rememberAuthentication(req, learnt[result?.source ?? 'none']);
     next();
   }
 

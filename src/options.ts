@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import {
   checkNames,
@@ -9,15 +10,17 @@ import {
   optionalNumber,
   optionalString,
   optionalStrings,
+  suggest,
 } from './check.js';
 import { parsePositiveDuration } from './duration.js';
 import type { TokenError } from './errors.js';
+import type { HookTimeout } from './hook.js';
 import { ALGORITHMS, MIN_KEY_BYTES, resolveKeyOption, type Keys } from './secret.js';
 import type { Algorithm, MaybePromise, TokenPayload } from './types.js';
 
 const VERIFY_OPTIONS = [
   'secret', 'keys', 'algorithms', 'issuer', 'audience', 'subject', 'maxAge', 'clockTolerance', 'requireExpiry', 'maxTokenLength',
-  'cache',
+  'cache', 'hookTimeout',
 ] as const;
 const MIDDLEWARE_OPTIONS = [
   ...VERIFY_OPTIONS, 'header', 'bearer', 'getToken', 'optional', 'methods', 'isRevoked', 'loadUser', 'onError',
@@ -56,6 +59,8 @@ export interface VerifyConfig {
   readonly maxTokenLength: number;
   /** Off when undefined. */
   readonly cache: { readonly max: number } | undefined;
+  /** Milliseconds; `false`: hooks may take as long as they like. */
+  readonly hookTimeout: HookTimeout;
 }
 
 export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>): VerifyConfig {
@@ -73,7 +78,20 @@ export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>):
     requireExpiry: optionalBoolean(record, 'requireExpiry', true),
     maxTokenLength: optionalNumber(record, 'maxTokenLength', 8192, { min: 1, integer: true }),
     cache: resolveCache(record.cache),
+    hookTimeout: resolveHookTimeout(record.hookTimeout),
   });
+}
+
+// setTimeout's longest delay; a longer one would fire at once.
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+function resolveHookTimeout(value: unknown): HookTimeout {
+  if (value === undefined) return 10_000;
+  if (value === false) return false;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT) {
+    throw configError(`option 'hookTimeout' must be a whole number of milliseconds from 1 to ${String(MAX_TIMEOUT)}, or false for no limit (got ${describe(value)})`);
+  }
+  return value;
 }
 
 function resolveCache(value: unknown): { readonly max: number } | undefined {
@@ -118,7 +136,7 @@ export function resolveMiddlewareOptions(options: unknown): MiddlewareConfig {
   const record = entryOptions(options, 'tokenRequired()');
   return Object.freeze({
     verify: resolveVerifyOptions(record),
-    header: (optionalString(record, 'header') ?? 'token').toLowerCase(),
+    header: resolveHeader(record),
     bearer: optionalBoolean(record, 'bearer', false),
     getToken: optionalFunction<MiddlewareConfig['getToken']>(record, 'getToken'),
     optional: optionalBoolean(record, 'optional', false),
@@ -129,12 +147,49 @@ export function resolveMiddlewareOptions(options: unknown): MiddlewareConfig {
   });
 }
 
+// RFC 9110 §5.1: a field name is a token.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function resolveHeader(record: Readonly<Record<string, unknown>>): string {
+  const header = optionalString(record, 'header') ?? 'token';
+  if (!TOKEN.test(header)) {
+    throw configError(`option 'header' must be an HTTP header name: letters, digits and !#$%&'*+-.^_\`|~, no spaces or colons (got ${describe(header)})`);
+  }
+  const name = header.toLowerCase();
+  if (name === 'authorization') {
+    throw configError(`option 'header' cannot be 'authorization'; for Authorization: Bearer <token> use bearer: true instead`);
+  }
+  return name;
+}
+
+/**
+ * The guarded methods, upper-cased. Each must be one Node knows: a typo such as 'DELTE' would
+ * otherwise leave the method it meant unguarded. GET brings HEAD with it, since Express runs
+ * GET handlers for HEAD requests (their headers would leak unguarded).
+ */
 function resolveMethods(value: unknown): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0 || !value.every((m) => typeof m === 'string' && m !== '')) {
+  if (!Array.isArray(value) || value.length === 0) {
     throw configError(`option 'methods' must be a non-empty array of HTTP methods such as ['POST', 'PUT', 'DELETE'] (got ${describe(value)})`);
   }
-  return new Set((value as string[]).map((method) => method.toUpperCase()));
+  const methods = new Set<string>();
+  for (const entry of value as unknown[]) {
+    const method = typeof entry === 'string' ? entry.toUpperCase() : undefined;
+    if (method === undefined || !METHODS.includes(method)) throw configError(`option 'methods' ${unknownMethod(entry)}`);
+    methods.add(method);
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return methods;
+}
+
+function unknownMethod(entry: unknown): string {
+  const what = `has ${describe(entry)}, which is not an HTTP method`;
+  if (entry === '*' || (typeof entry === 'string' && entry.toUpperCase() === 'ALL')) {
+    return `${what}; to guard every method, leave 'methods' out`;
+  }
+  if (typeof entry === 'string' && entry.includes(',')) return `${what}; list each method as its own entry, e.g. ['POST', 'PUT']`;
+  const hint = typeof entry === 'string' ? suggest(entry.trim(), METHODS) : undefined;
+  return `${what}${hint ?? `; use one of Node's http.METHODS, such as 'GET', 'POST', 'PUT', 'PATCH' or 'DELETE'`}`;
 }
 
 function asList(value: string | readonly string[] | undefined): readonly string[] | undefined {

@@ -1,8 +1,9 @@
 // How a refusal is answered, shared by tokenRequired and the permission guards after it.
 import type { NextFunction, Request, Response } from 'express';
 import type { TokenError } from './errors.js';
-import { callHook, type HookFailure } from './hook.js';
+import { callHook, type HookFailure, type HookTimeout } from './hook.js';
 import type { TokenSource } from './extract.js';
+import type { TokenPayload } from './types.js';
 
 /** The app's `onError` option. */
 export type OnError = (err: TokenError, req: Request, res: Response, next: NextFunction) => unknown;
@@ -13,7 +14,7 @@ export type OnError = (err: TokenError, req: Request, res: Response, next: NextF
  */
 export function refuse(error: TokenError, req: Request, res: Response, next: NextFunction, onError: OnError | undefined): void {
   if (onError) {
-    callHook(() => onError(error, req, res, next)).catch((failure: unknown) => {
+    callHook('onError', () => onError(error, req, res, next)).catch((failure: unknown) => {
       next((failure as HookFailure).error);
     });
   } else if (res.headersSent) {
@@ -23,12 +24,20 @@ export function refuse(error: TokenError, req: Request, res: Response, next: Nex
   }
 }
 
-/** What `tokenRequired` learnt about a request it let through, for the guards placed after it. */
+/** What `tokenRequired` found out about a request it let through, for the guards placed after it. */
 export interface Authentication {
+  /**
+   * The payload this `tokenRequired` verified for this very request; `undefined` when
+   * `optional` let a request without a token through. Guards decide from it alone, never
+   * from `req.auth`, which anything may have set.
+   */
+  readonly payload: TokenPayload | undefined;
   /** Where the token came from; `undefined` when `optional` let a request without one through. */
   readonly source: TokenSource | undefined;
   /** The `onError` of that `tokenRequired`, so a guard answers the way it does. */
   readonly onError: OnError | undefined;
+  /** The `hookTimeout` of that `tokenRequired`, for a guard's predicate. */
+  readonly hookTimeout: HookTimeout;
 }
 
 // Module-private, keyed by the request object: nothing is added to `req` that apps could read or forge.

@@ -6,7 +6,7 @@ import { decodeJws, signatureMatches, type Jws } from './jws.js';
 import type { VerifyConfig } from './options.js';
 import { toKeyObject } from './secret.js';
 import type { Algorithm, SecretKey, TokenHeader, TokenPayload } from './types.js';
-import { Lru, TokenCache } from './cache.js';
+import { Lru, TokenCache, type Verified } from './cache.js';
 
 /**
  * Verifies one token string: a bad token throws (or rejects with) a TokenError, a failing
@@ -26,11 +26,16 @@ export function createVerifier(config: VerifyConfig): Verifier {
     return jws as Jws<TokenHeader>;
   }
 
-  /** Rotation: a token signed by any of the keys verifies. */
+  const cache = config.cache && new TokenCache(config.cache.max, config.clockTolerance, config.maxAge);
+
+  /** Rotation: a token signed by any of the keys verifies; a verified one is cached with its key. */
   function verifyWith(token: string, jws: Jws<TokenHeader>, candidates: readonly KeyObject[]): TokenPayload {
     const algorithm = jws.header.alg as Algorithm;
-    if (!candidates.some((key) => signatureMatches(token, jws, algorithm, key))) throw invalid('invalid signature');
-    return checkClaims(jws, config);
+    const key = candidates.find((candidate) => signatureMatches(token, jws, algorithm, candidate));
+    if (key === undefined) throw invalid('invalid signature');
+    const payload = checkClaims(jws, config);
+    cache?.set(token, jws, key);
+    return payload;
   }
 
   // Keys a resolver returned, checked and made key objects once (keyed by the returned value).
@@ -49,11 +54,22 @@ export function createVerifier(config: VerifyConfig): Verifier {
     return keyObject;
   }
 
-  async function verifyWithResolver(token: string, resolve: Extract<VerifyConfig['keys'], { kind: 'resolver' }>): Promise<TokenPayload> {
-    const jws = decode(token);
-    const key = await callHook(() => resolve.resolve(jws.header, jws.payload));
+  /**
+   * The resolver is asked on every request, a cache hit included: a hit counts only when it
+   * still returns the key that verified the token, so withdrawing a key from the resolver
+   * stops its cached tokens at once. Another key means verifying again; none, Invalid Token.
+   */
+  async function verifyWithResolver(
+    token: string,
+    resolve: Extract<VerifyConfig['keys'], { kind: 'resolver' }>,
+    cached: Verified | undefined,
+  ): Promise<TokenPayload> {
+    const read = cached ?? decode(token);
+    const key = await callHook('the secret resolver', () => resolve.resolve(read.header as TokenHeader, read.payload), config.hookTimeout);
     if (key === undefined || key === null) throw new TokenError('token_invalid');
-    return verifyWith(token, jws, [resolvedKey(key, resolve.algorithm)]);
+    const keyObject = resolvedKey(key, resolve.algorithm);
+    if (cached && (cached.key === keyObject || cached.key.equals(keyObject))) return cached.payload;
+    return verifyWith(token, cached ? decode(token) : (read as Jws<TokenHeader>), [keyObject]);
   }
 
   /**
@@ -68,21 +84,14 @@ export function createVerifier(config: VerifyConfig): Verifier {
     return verifyWith(token, jws, [key]);
   }
 
-  const cache = config.cache && new TokenCache(config.cache.max, config.clockTolerance, config.maxAge);
-
-  const remember = (token: string, payload: TokenPayload): TokenPayload => {
-    cache?.set(token, payload);
-    return payload;
-  };
-
   return (token) => {
     // Before any decoding, so an oversized token costs nothing.
     if (token.length > config.maxTokenLength) throw new TokenError('token_invalid');
     const cached = cache?.get(token);
-    if (cached) return cached;
-    if (keys.kind === 'static') return remember(token, verifyWith(token, decode(token), keys.keys));
-    if (keys.kind === 'kid') return remember(token, verifyByKid(token, keys));
-    return verifyWithResolver(token, keys).then((payload) => remember(token, payload));
+    if (keys.kind === 'resolver') return verifyWithResolver(token, keys, cached);
+    // Keys known at start-up are trusted for as long as the verifier lives.
+    if (cached) return cached.payload;
+    return keys.kind === 'static' ? verifyWith(token, decode(token), keys.keys) : verifyByKid(token, keys);
   };
 }
 
@@ -95,12 +104,14 @@ function checkClaims({ header, payload }: Jws, config: VerifyConfig): TokenPaylo
   const now = Math.floor(Date.now() / 1000);
   const { clockTolerance } = config;
   const { nbf, exp, iat } = payload;
+  // A NumericDate is a finite number (RFC 7519 §2): JSON's 1e400 parses to Infinity, which would
+  // make a token that never expires (and so can never be revoked) or defeat maxAge.
   if (nbf !== undefined) {
-    if (typeof nbf !== 'number') throw invalid('invalid nbf value');
+    if (!isNumericDate(nbf)) throw invalid('invalid nbf value');
     if (nbf > now + clockTolerance) throw refusal('token_invalid', () => new jwt.NotBeforeError('jwt not active', new Date(nbf * 1000)));
   }
   if (exp !== undefined) {
-    if (typeof exp !== 'number') throw invalid('invalid exp value');
+    if (!isNumericDate(exp)) throw invalid('invalid exp value');
     if (now >= exp + clockTolerance) throw expired('jwt expired', exp);
   }
   const { audience, issuer, subject } = config;
@@ -109,12 +120,13 @@ function checkClaims({ header, payload }: Jws, config: VerifyConfig): TokenPaylo
   if (subject !== undefined && payload.sub !== subject) throw invalid(`jwt subject invalid. expected: ${subject}`);
   if (config.maxAge !== undefined) {
     if (typeof iat !== 'number') throw invalid('iat required when maxAge is specified');
+    if (!Number.isFinite(iat)) throw invalid('invalid iat value');
     if (now >= iat + config.maxAge + clockTolerance) throw expired('maxAge exceeded', iat + config.maxAge);
   }
   // RFC 7515 §4.1.11: we understand no extension, so any `crit` makes the token invalid.
   if ('crit' in header) throw invalid('crit is not supported');
   if (config.requireExpiry && exp === undefined) throw invalid('exp required');
-  if (iat !== undefined && typeof iat !== 'number') throw invalid('invalid iat value');
+  if (iat !== undefined && !isNumericDate(iat)) throw invalid('invalid iat value');
   if (audience !== undefined && !isAudience(payload.aud)) throw invalid('invalid aud value');
   return payload;
 }
@@ -142,6 +154,10 @@ function expired(message: string, at: number): TokenError {
 /** The token's audience, one or an array (of anything: types are checked after), names one we accept. */
 function acceptsAny(accepted: readonly string[], aud: unknown): boolean {
   return Array.isArray(aud) ? aud.some((item) => accepted.includes(item as string)) : accepted.includes(aud as string);
+}
+
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 function isAudience(aud: unknown): boolean {

@@ -1,9 +1,9 @@
 // The verified-token cache: a repeated token skips the HMAC, never the rules.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Lru } from '../src/cache.js';
-import { tokenRequired, verifyToken, type TokenRequiredOptions, type VerifyOptions } from '../src/index.js';
+import { tokenRequired, verifyToken, type TokenPayload, type TokenRequiredOptions, type VerifyOptions } from '../src/index.js';
 import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
-import { makeToken, SECRET, validToken } from './helpers/tokens.js';
+import { makeToken, OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
 
 const T0 = 1_800_000_000;
 const at = (seconds: number) => {
@@ -109,13 +109,53 @@ describe('cache with verifyToken', () => {
     expect(await verifyToken(token, { secret: SECRET })).not.toBe(first);
   });
 
-  it('caches tokens verified through a resolver too', async () => {
+  it('caches tokens verified through a resolver too, asking the resolver on every hit', async () => {
     let calls = 0;
     const options: VerifyOptions = { secret: () => { calls++; return SECRET; }, cache: true };
     const token = validToken();
+    const first = await verifyToken(token, options);
+    expect(await verifyToken(token, options)).toBe(first);
+    expect(calls).toBe(2);
+  });
+});
+
+describe('the cache never outlives a key', () => {
+  let current: string | Buffer | undefined;
+  const options: VerifyOptions = { secret: () => current, cache: true };
+
+  it('serves a hit while the resolver returns the same key material, even as another object', async () => {
+    current = SECRET;
+    const token = validToken();
+    const first = await verifyToken(token, options);
+    current = Buffer.from(SECRET);
+    expect(await verifyToken(token, options)).toBe(first);
+  });
+
+  it('refuses a cached token once its key is withdrawn from the resolver', async () => {
+    current = SECRET;
+    const token = validToken();
     await verifyToken(token, options);
+    current = undefined;
+    await expect(verifyToken(token, options)).rejects.toMatchObject({ reason: 'token_invalid' });
+  });
+
+  it('verifies a cached token again when the resolver returns another key, and refuses it', async () => {
+    current = SECRET;
+    const token = validToken();
     await verifyToken(token, options);
-    expect(calls).toBe(1);
+    current = OTHER_SECRET;
+    const refused = verifyToken(token, options);
+    await expect(refused).rejects.toMatchObject({ reason: 'token_invalid' });
+    await expect(refused).rejects.toHaveProperty('cause.message', 'invalid signature');
+    current = SECRET;
+    await expect(verifyToken(token, options)).resolves.toMatchObject({ sub: '42' });
+  });
+
+  it('keeps static keys trusted without asking anything', async () => {
+    const staticOptions: VerifyOptions = { secret: [OTHER_SECRET, SECRET], cache: true };
+    const token = validToken();
+    const first = await verifyToken(token, staticOptions);
+    expect(await verifyToken(token, staticOptions)).toBe(first);
   });
 });
 
@@ -170,11 +210,19 @@ describe('Lru', () => {
   });
 });
 
-// A resolver is asked on a miss only: counting its calls shows what the cache kept.
+// A hit answers with the very (frozen) object cached before; a miss with a newly verified one:
+// counting new objects shows what the cache kept.
 function counting(options: Omit<VerifyOptions, 'secret'> = {}) {
   const seen = { misses: 0 };
-  const verifyOptions = { ...options, cache: options.cache ?? true, secret: () => { seen.misses++; return SECRET; } } as VerifyOptions;
-  return { seen, verify: (token: string) => verifyToken(token, verifyOptions) };
+  const last = new Map<string, TokenPayload>();
+  const verifyOptions = { ...options, cache: options.cache ?? true, secret: SECRET } as VerifyOptions;
+  const verify = async (token: string): Promise<TokenPayload> => {
+    const payload = await verifyToken(token, verifyOptions);
+    if (last.get(token) !== payload) seen.misses++;
+    last.set(token, payload);
+    return payload;
+  };
+  return { seen, verify };
 }
 
 describe('what the cache keeps', () => {

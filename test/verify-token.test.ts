@@ -10,8 +10,16 @@ describe('verifyToken', () => {
     });
   });
 
-  it('trims surrounding whitespace', async () => {
-    await expect(verifyToken(`  ${validToken()} \n`, { secret: SECRET })).resolves.toMatchObject({ sub: '42' });
+  it('trims surrounding HTTP whitespace (spaces and tabs)', async () => {
+    await expect(verifyToken(`  \t${validToken()} \t `, { secret: SECRET })).resolves.toMatchObject({ sub: '42' });
+  });
+
+  it.each([
+    ['a no-break space', '\u00a0'],
+    ['a newline', '\n'],
+    ['an ideographic space', '\u3000'],
+  ])('does not trim %s: the token is Invalid Token', async (_case, space) => {
+    await expect(verifyToken(`${space}${validToken()}${space}`, { secret: SECRET })).rejects.toMatchObject({ reason: 'token_invalid' });
   });
 
   it.each<[string, string | null | undefined, string, string]>([
