@@ -114,6 +114,13 @@ export interface VerifyClaimOptions {
    * A cached payload is frozen. Defaults to off.
    */
   cache?: boolean | { max?: number | undefined } | undefined;
+  /**
+   * Milliseconds that a hook (`getToken`, a secret resolver, `isRevoked`, `loadUser`, a guard's
+   * predicate) may take to settle. One that has not settled by then sends the request to the
+   * app's error handler (`next(err)`, 500 by default) with an `Error` naming the hook, so a
+   * hung database never holds a request forever. `false` turns the limit off. Defaults to `10000`.
+   */
+  hookTimeout?: number | false | undefined;
 }
 
 /** What `verifyToken` and `tokenRequired` check in a token: a key (`secret` or `keys`) and the claim options. */

@@ -1,6 +1,8 @@
 // The verified-token cache: a repeated token skips the HMAC, never the rules.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Lru } from '../src/cache.js';
+import { createServer } from 'node:http';
+import request from 'supertest';
+import { deepFreeze, Lru } from '../src/cache.js';
 import { tokenRequired, verifyToken, type TokenPayload, type TokenRequiredOptions, type VerifyOptions } from '../src/index.js';
 import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
 import { makeToken, OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
@@ -254,5 +256,59 @@ describe('what the cache keeps', () => {
     await verify(token);
     await expect(verify(token)).resolves.toMatchObject({ sub: '42' });
     expect(seen.misses).toBe(1);
+  });
+});
+
+describe.each(EXPRESS)('%s: cache and hostile payloads', (_name, express) => {
+  // A validly signed payload nested 50,000 levels deep: freezing it must not recurse.
+  const depth = 50_000;
+  const deep = makeToken(`{"sub":"42","exp":${String(Math.floor(Date.now() / 1000) + 3600)},"d":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+
+  it.each([
+    ['off', false],
+    ['on', true],
+  ])('answers a deeply nested payload the same with the cache %s', async (_case, cache) => {
+    const app = express();
+    app.get('/protected', tokenRequired({ secret: SECRET, maxTokenLength: 200_000, cache }), (req, res) => {
+      res.json({ sub: req.auth?.sub, frozen: Object.isFrozen(req.auth) });
+    });
+    const errors: unknown[] = [];
+    app.use((err: unknown, _req: unknown, res: { status(code: number): { end(): void } }, _next: unknown) => {
+      errors.push(err);
+      res.status(500).end();
+    });
+    // Node's default limit on request headers is 16 KB; this token is 133 KB.
+    const server = createServer({ maxHeaderSize: 400_000 }, app);
+    for (let i = 0; i < 2; i++) await request(server).get('/protected').set('token', deep).expect(200, { sub: '42', frozen: cache });
+    expect(errors).toEqual([]);
+  });
+
+  it('stops a cached token at once when the resolver withdraws its key', async () => {
+    let key: string | undefined = SECRET;
+    const { client, handled } = createApp(express, { secret: () => key, cache: true });
+    const token = validToken();
+    await client.get('/protected').set('token', token).expect(200);
+    await client.get('/protected').set('token', token).expect(200);
+    key = undefined;
+    const res = await client.get('/protected').set('token', token).expect(401);
+    expect(res.body).toEqual(ENVELOPE.invalid);
+    key = OTHER_SECRET;
+    await client.get('/protected').set('token', token).expect(401);
+    expect(handled).toHaveLength(2);
+  });
+});
+
+describe('deepFreeze', () => {
+  it('freezes every level of a deep value without recursion', () => {
+    const value = JSON.parse(`{"a":${'{"b":'.repeat(30_000)}1${'}'.repeat(30_000)}}`) as Record<string, unknown>;
+    expect(deepFreeze(value)).toBe(value);
+    let node: unknown = value;
+    let levels = 0;
+    while (typeof node === 'object' && node !== null) {
+      expect(Object.isFrozen(node)).toBe(true);
+      node = Object.values(node)[0];
+      levels++;
+    }
+    expect(levels).toBe(30_001);
   });
 });

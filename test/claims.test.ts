@@ -40,6 +40,15 @@ const CASES: [string, VerifyClaimOptions, unknown, Expect][] = [
   ['aud an array with a number', { audience: 'api' }, { ...EXP, aud: ['api', 7] }, invalid('invalid aud value')],
   ['iss not accepted', { issuer: ['auth', 'sso'] }, { ...EXP, iss: 'aut' }, invalid('jwt issuer invalid. expected: auth,sso')],
   ['sub not the one', { subject: '42' }, { ...EXP, sub: '4' }, invalid('jwt subject invalid. expected: 42')],
+  // JSON's 1e400 parses to Infinity: a NumericDate must be finite (RFC 7519 §2).
+  ['exp 1e400 (Infinity)', {}, '{"sub":"42","exp":1e400}', invalid('invalid exp value')],
+  ['exp -1e400', {}, '{"sub":"42","exp":-1e400}', invalid('invalid exp value')],
+  ['nbf 1e400', {}, `{"exp":${String(NOW + 60)},"nbf":1e400}`, invalid('invalid nbf value')],
+  ['nbf -1e400', {}, `{"exp":${String(NOW + 60)},"nbf":-1e400}`, invalid('invalid nbf value')],
+  ['iat 1e400', {}, `{"exp":${String(NOW + 60)},"iat":1e400}`, invalid('invalid iat value')],
+  ['iat 1e400 with maxAge', { maxAge: 60 }, `{"exp":${String(NOW + 60)},"iat":1e400}`, invalid('invalid iat value')],
+  ['iat -1e400 with maxAge', { maxAge: 60 }, `{"exp":${String(NOW + 60)},"iat":-1e400}`, invalid('invalid iat value')],
+  ['exp 1e300, large but finite', {}, '{"sub":"42","exp":1e300}', 'ok'],
   ['no exp', {}, { sub: '42' }, invalid('exp required')],
   ['no exp, not required', { requireExpiry: false }, { sub: '42' }, 'ok'],
 ];

@@ -170,6 +170,55 @@ describe.each(EXPRESS)('%s: a guard without tokenRequired before it', (_name, ex
     expect(handled).toHaveLength(0);
   });
 
+  it.each<[string, 'claims' | 'scopes']>([
+    ['requireClaims', 'claims'],
+    ['requireScopes', 'scopes'],
+  ])('%s ignores a req.auth that a middleware set after an optional tokenRequired found no token: 401', async (_case, kind) => {
+    const forge: RequestHandler = (req, _res, next) => {
+      req.auth = { sub: 'admin', admin: true, scope: 'a' };
+      next();
+    };
+    const check = kind === 'claims' ? requireClaims({ admin: true }) : requireScopes('a');
+    const { client, handled } = createApp(express, [tokenRequired({ secret: SECRET, optional: true }), forge, check]);
+    const res = await client.get('/protected').expect(401);
+    expect(res.body).toEqual(ENVELOPE.invalid);
+    expect(handled).toHaveLength(0);
+  });
+
+  it.each<[string, 'claims' | 'scopes' | 'predicate']>([
+    ['requireClaims', 'claims'],
+    ['requireScopes', 'scopes'],
+    ['a predicate', 'predicate'],
+  ])('%s decides from the verified payload, not from a req.auth replaced after tokenRequired: 403', async (_case, kind) => {
+    const seen: unknown[] = [];
+    const replace: RequestHandler = (req, _res, next) => {
+      req.auth = { sub: 'admin', admin: true, scope: 'a' };
+      next();
+    };
+    const check =
+      kind === 'claims' ? requireClaims({ admin: true })
+      : kind === 'scopes' ? requireScopes('a')
+      : requireClaims((payload) => {
+          seen.push(payload);
+          return payload.admin === true;
+        });
+    const { client, handled } = createApp(express, [tokenRequired({ secret: SECRET }), replace, check]);
+    const res = await client.get('/protected').set('token', validToken({ admin: false, scope: 'b' })).expect(403);
+    expect(res.body).toEqual(ENVELOPE.forbidden);
+    expect(handled).toHaveLength(0);
+    if (kind === 'predicate') expect(seen).toEqual([expect.objectContaining({ sub: '42', admin: false, scope: 'b' })]);
+  });
+
+  it('keeps what an earlier tokenRequired verified when a later optional one finds no token', async () => {
+    const { client, handled } = createApp(express, [
+      tokenRequired({ secret: SECRET }),
+      tokenRequired({ secret: SECRET, optional: true, getToken: () => undefined }),
+      requireClaims({ admin: true }),
+    ]);
+    await client.get('/protected').set('token', validToken({ admin: true })).expect(200);
+    expect(handled).toHaveLength(1);
+  });
+
   it('answers 401 when something else set req.auth to a non-object', async () => {
     const fake: RequestHandler = (req, _res, next) => {
       (req as { auth?: unknown }).auth = 'admin';

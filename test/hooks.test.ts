@@ -1,8 +1,10 @@
-// Steps 5 to 7, and the rule for every hook: its failure goes to the app's error handler.
+// The app's hooks (isRevoked, loadUser, a secret resolver, getToken, onError) and the rule for
+// every one: its failure, or its silence past hookTimeout, goes to the app's error handler.
+import { spawnSync } from 'node:child_process';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
-import { TokenError, tokenRequired } from '../src/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { requireClaims, TokenError, tokenRequired, verifyToken, type TokenRequiredOptions } from '../src/index.js';
 import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
 import { OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
 
@@ -250,4 +252,137 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
     await client.get('/protected').catch(() => undefined);
     expect(errors[0]).toBeInstanceOf(TokenError);
   });
+});
+
+/** What each hook's timeout error calls it. */
+const HOOK_NAMES: Record<string, string> = {
+  getToken: 'getToken',
+  'secret resolver': 'the secret resolver',
+  isRevoked: 'isRevoked',
+  loadUser: 'loadUser',
+};
+const never = () => new Promise<never>(() => undefined);
+
+describe.each(EXPRESS)('%s: hookTimeout', (_name, express) => {
+  describe.each(HOOKS)('a %s that never settles', (hook, configure) => {
+    it('goes to the error handler after hookTimeout, with an Error naming the hook and the time', async () => {
+      const { client, handled, errors } = createApp(express, { ...configure(never), hookTimeout: 50 });
+      const res = await client.get('/protected').set('token', token).expect(500);
+      expect(res.body).toEqual({ error: 'handler' });
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(Error);
+      expect(errors[0]).not.toBeInstanceOf(TokenError);
+      expect((errors[0] as Error).message).toBe(`express-token-required: ${HOOK_NAMES[hook]!} did not settle within 50 ms (hookTimeout)`);
+      expect(handled).toHaveLength(0);
+    });
+  });
+
+  it('gives a hook that settles late no second say: one error, the handler never runs', async () => {
+    let settled = false;
+    const late = () => new Promise<boolean>((resolve) => setTimeout(() => { settled = true; resolve(false); }, 100));
+    const { client, handled, errors } = createApp(express, { isRevoked: late, hookTimeout: 30 });
+    await client.get('/protected').set('token', token).expect(500);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(settled).toBe(true);
+    expect(errors).toHaveLength(1);
+    expect(handled).toHaveLength(0);
+  });
+
+  it('lets a slow hook finish within its time', async () => {
+    const slow = () => new Promise<boolean>((resolve) => setTimeout(() => { resolve(false); }, 20));
+    const { client, handled } = createApp(express, { isRevoked: slow, hookTimeout: 1000 });
+    await client.get('/protected').set('token', token).expect(200);
+    expect(handled).toHaveLength(1);
+  });
+
+  it('applies to a guard predicate, with the hookTimeout of the tokenRequired before it', async () => {
+    const { client, handled, errors } = createApp(express, [tokenRequired({ secret: SECRET, hookTimeout: 40 }), requireClaims(never)]);
+    await client.get('/protected').set('token', token).expect(500);
+    expect((errors[0] as Error).message).toBe('express-token-required: the requireClaims predicate did not settle within 40 ms (hookTimeout)');
+    expect(handled).toHaveLength(0);
+  });
+});
+
+describe('hookTimeout defaults and limits (fake timers)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function pendingRequest(options: AppOptions) {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let called!: () => void;
+    const reached = new Promise<void>((resolve) => { called = resolve; });
+    let release!: (revoked: boolean) => void;
+    const { client, errors, handled } = createApp(EXPRESS[0][1], {
+      ...options,
+      isRevoked: () => {
+        called();
+        return new Promise<boolean>((resolve) => { release = resolve; });
+      },
+    });
+    const response = client.get('/protected').set('token', token).then((res) => res);
+    await reached;
+    return { response, errors, handled, release: (revoked: boolean) => { release(revoked); } };
+  }
+
+  it('defaults to 10000 ms', async () => {
+    const { response, errors } = await pendingRequest({});
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(9999);
+    expect(errors).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect((await response).status).toBe(500);
+    expect((errors[0] as Error).message).toBe('express-token-required: isRevoked did not settle within 10000 ms (hookTimeout)');
+  });
+
+  it('clears its timer when the hook settles', async () => {
+    const { response, release, handled } = await pendingRequest({});
+    expect(vi.getTimerCount()).toBe(1);
+    release(false);
+    expect((await response).status).toBe(200);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(handled).toHaveLength(1);
+  });
+
+  it('false sets no limit: no timer, and the request waits for the hook', async () => {
+    const { response, release, errors } = await pendingRequest({ hookTimeout: false });
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(2 ** 31);
+    release(true);
+    const res = await response;
+    expect([res.status, res.body]).toEqual([401, ENVELOPE.revoked]);
+    expect(errors).toHaveLength(0);
+  });
+});
+
+describe('hookTimeout with verifyToken', () => {
+  it('rejects with the timeout Error when the secret resolver never settles', async () => {
+    const verifying = verifyToken(token, { secret: never, hookTimeout: 30 });
+    await expect(verifying).rejects.not.toBeInstanceOf(TokenError);
+    await expect(verifying).rejects.toThrow(/^express-token-required: the secret resolver did not settle within 30 ms \(hookTimeout\)$/);
+  });
+
+  it.each<[string, unknown]>([
+    ['0', 0],
+    ['a negative number', -1],
+    ['a fraction', 1.5],
+    ['a string', '10s'],
+    ['true', true],
+    ['more than setTimeout can wait', 2 ** 31],
+  ])('refuses %s at start-up with a TypeError', (_case, hookTimeout) => {
+    const build = () => tokenRequired({ secret: SECRET, hookTimeout } as TokenRequiredOptions);
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow(/^express-token-required: option 'hookTimeout' must be a whole number of milliseconds from 1 to 2147483647, or false for no limit \(got .+\)$/);
+  });
+
+  it('never keeps the process alive: a script whose resolver never settles exits at once', () => {
+    const script = `
+      import { verifyToken } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)};
+      verifyToken(${JSON.stringify(token)}, { secret: () => new Promise(() => {}), hookTimeout: 600000 }).catch(() => process.exit(3));
+    `;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+    expect([child.status, child.signal, child.stderr]).toEqual([0, null, '']);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 130_000);
 });

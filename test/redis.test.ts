@@ -4,7 +4,7 @@ import express4 from 'express4';
 import { createClient } from 'redis';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { signToken, tokenRequired, type TokenPayload } from '../src/index.js';
+import { signToken, tokenRequired, verifyToken, type TokenPayload } from '../src/index.js';
 import { RedisRevocationStore, type IoRedisClientLike, type RedisClientLike } from '../src/redis.js';
 import { ENVELOPE, EXPRESS, type ExpressFactory } from './helpers/app.js';
 import { freePort, startRedis, type RedisServer } from './helpers/redis.js';
@@ -62,6 +62,29 @@ const ttlOf = async (client: NodeRedis, jti: string) => ({
   exists: await client.exists(PREFIX + jti),
 });
 
+describe.each(EXPRESS)('%s: a revoked token stays refused for every second it would be accepted', (_name, express) => {
+  // With clockTolerance 30, verification accepts a token until exp + 30: so must revocation last.
+  it.each([
+    ['revoked before exp, presented after it', 1],
+    ['revoked after exp, inside the tolerance', -10],
+  ])('%s', async (_case, lifetime) => {
+    const store = new RedisRevocationStore(await connect(), { clockTolerance: 30 });
+    const guard = tokenRequired({ secret: SECRET, clockTolerance: 30, isRevoked: (payload) => store.isRevoked(payload) });
+    const app = express();
+    app.get('/protected', guard, (req, res) => res.json({ sub: req.auth?.sub }));
+    const token = signToken({ sub: '42', exp: now() + lifetime }, { secret: SECRET });
+    await request(app).get('/protected').set('token', token).expect(200, { sub: '42' });
+    const payload = await verifyToken(token, { secret: SECRET, clockTolerance: 30 });
+    await store.revoke(payload);
+    const wait = payload.exp! * 1000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 20));
+    // Now past exp, inside the tolerance: verification alone would accept it.
+    expect(now()).toBeGreaterThanOrEqual(payload.exp!);
+    const res = await request(app).get('/protected').set('token', token).expect(401);
+    expect(res.body).toEqual(ENVELOPE.revoked);
+  }, 10_000);
+});
+
 describe('revocation shared through Redis', () => {
   it.each([
     ['Express 5 revokes, Express 4 refuses', express5, express4],
@@ -103,6 +126,55 @@ describe('revocation shared through Redis', () => {
     expect(await redis.exists(`${PREFIX}short-lived`)).toBe(0);
     await expect(store.isRevoked(payload)).resolves.toBe(false);
   }, 10_000);
+
+  it.each<[string, number, number, (exp: number) => number]>([
+    ['a whole exp, no tolerance', 60, 0, (exp) => exp * 1000],
+    ['a whole exp, clockTolerance 30', 60, 30, (exp) => (exp + 30) * 1000],
+    ['a fractional exp (time.time() + 3600), rounded up', 60.25, 0, (exp) => Math.ceil(exp) * 1000],
+    ['a fractional exp and a fractional tolerance', 60.25, 0.5, (exp) => Math.ceil(exp + 0.5) * 1000],
+  ])('keeps the entry until ceil(exp + clockTolerance): %s', async (_case, lifetime, clockTolerance, expected) => {
+    const redis = await connect();
+    const exp = now() + lifetime;
+    await new RedisRevocationStore(redis).revoke({ jti: 'window', exp }, { clockTolerance });
+    expect(await ttlOf(redis, 'window')).toEqual({ pexpiretime: expected(exp), exists: 1 });
+    await redis.del(`${PREFIX}window`);
+    await new RedisRevocationStore(redis, { clockTolerance }).revoke({ jti: 'window', exp });
+    expect(await ttlOf(redis, 'window')).toEqual({ pexpiretime: expected(exp), exists: 1 });
+  });
+
+  it('lets a revoke call override the store-wide clockTolerance', async () => {
+    const redis = await connect();
+    const exp = now() + 60;
+    await new RedisRevocationStore(redis, { clockTolerance: 30 }).revoke({ jti: 'override', exp }, { clockTolerance: 5 });
+    expect(await ttlOf(redis, 'override')).toEqual({ pexpiretime: (exp + 5) * 1000, exists: 1 });
+  });
+
+  it('revokes a token past its exp but still inside the tolerance (not a no-op)', async () => {
+    const redis = await connect();
+    const exp = now() - 10;
+    await new RedisRevocationStore(redis).revoke({ jti: 'late', exp }, { clockTolerance: 30 });
+    expect(await ttlOf(redis, 'late')).toEqual({ pexpiretime: (exp + 30) * 1000, exists: 1 });
+    await new RedisRevocationStore(redis).revoke({ jti: 'too-late', exp: now() - 31 }, { clockTolerance: 30 });
+    expect(await redis.exists(`${PREFIX}too-late`)).toBe(0);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['a negative clockTolerance', { clockTolerance: -1 }, /option 'clockTolerance' must be a number of at least 0 \(got -1\)/],
+    ['a string clockTolerance', { clockTolerance: '30s' }, /option 'clockTolerance' must be a number/],
+    ['an unknown option', { tolerance: 30 }, /unknown option 'tolerance' for revoke\(\)/],
+    ['options that are not an object', 30, /revoke\(\) options must be an object such as \{ clockTolerance: 30 \} \(got 30\)/],
+  ])('rejects %s in revoke() with a TypeError, writing nothing', async (_case, options, message) => {
+    const redis = await connect();
+    const revoking = new RedisRevocationStore(redis).revoke({ jti: 'bad-options', exp: now() + 60 }, options as never);
+    await expect(revoking).rejects.toThrow(TypeError);
+    await expect(revoking).rejects.toThrow(message);
+    expect(await redis.exists(`${PREFIX}bad-options`)).toBe(0);
+  });
+
+  it('refuses a negative clockTolerance when the store is built', async () => {
+    const redis = await connect();
+    expect(() => new RedisRevocationStore(redis, { clockTolerance: -5 })).toThrow(/option 'clockTolerance' must be a number of at least 0/);
+  });
 
   it('uses the prefix option for its keys', async () => {
     const redis = await connect();

@@ -49,6 +49,18 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
     expect(handled).toHaveLength(0);
   });
 
+  // RFC 9110 §5.6.3: only spaces and horizontal tabs are HTTP whitespace.
+  it.each([
+    ['a no-break space (U+00A0)', '\u00a0'],
+    ['a no-break space inside tabs', '\t\u00a0'],
+    ['a next-line control (U+0085)', '\u0085'],
+  ])('does not trim %s around the token: 401 Invalid Token', async (_case, space) => {
+    const { client, handled } = createApp(express);
+    const res = await client.get('/protected').set('token', `${space}${token}${space}`).expect(401);
+    expect(res.body).toEqual(ENVELOPE.invalid);
+    expect(handled).toHaveLength(0);
+  });
+
   describe('bearer: true', () => {
     it.each(['Bearer', 'bearer', 'BEARER', 'bEaReR'])('accepts `Authorization: %s <jwt>`', async (scheme) => {
       const { client, handled } = createApp(express, { bearer: true });
@@ -72,6 +84,41 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
       const res = await client.get('/protected').set('Authorization', value).expect(400);
       expect(res.body).toEqual(ENVELOPE.missing);
       expect(res.headers['www-authenticate']).toBeUndefined();
+      expect(handled).toHaveLength(0);
+    });
+
+    // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token.
+    it.each([
+      ['a tab', `Bearer\t${token}`],
+      ['a no-break space', `Bearer\u00a0${token}`],
+      ['a space then a tab', `Bearer \t${token}`],
+      ['a comma', `Bearer,${token}`],
+    ])('answers 401 Invalid Token with the challenge for %s after the scheme', async (_case, value) => {
+      const { client, handled } = createApp(express, { bearer: true });
+      const res = await client.get('/protected').set('Authorization', value).expect(401);
+      expect(res.body).toEqual(ENVELOPE.invalid);
+      expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+      expect(handled).toHaveLength(0);
+    });
+
+    // Node keeps the first Authorization line and drops the rest: answering from it would hide the others.
+    it.each([
+      ['the same Bearer token twice', () => [`Bearer ${token}`, `Bearer ${token}`]],
+      ['two different Bearer tokens', () => [`Bearer ${token}`, `Bearer ${validToken({ sub: 'admin' })}`]],
+      ['Basic, then Bearer', () => [`Basic ${Buffer.from('a:b').toString('base64')}`, `Bearer ${token}`]],
+      ['Bearer, then Basic', () => [`Bearer ${token}`, `Basic ${Buffer.from('a:b').toString('base64')}`]],
+    ])('answers 401 Invalid Token with the challenge for two Authorization lines: %s', async (_case, lines) => {
+      const { client, handled } = createApp(express, { bearer: true });
+      const res = await client.get('/protected').set('Authorization', lines() as unknown as string).expect(401);
+      expect(res.body).toEqual(ENVELOPE.invalid);
+      expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+      expect(handled).toHaveLength(0);
+    });
+
+    it('answers two Authorization lines with 401 even beside a valid token header', async () => {
+      const { client, handled } = createApp(express, { bearer: true });
+      const res = await client.get('/protected').set('token', token).set('Authorization', [`Bearer ${token}`, `Bearer ${token}`] as unknown as string).expect(401);
+      expect(res.body).toEqual(ENVELOPE.invalid);
       expect(handled).toHaveLength(0);
     });
 
@@ -113,6 +160,12 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
     });
   });
 
+  it('ignores repeated Authorization lines when bearer is off', async () => {
+    const { client, handled } = createApp(express);
+    await client.get('/protected').set('token', token).set('Authorization', ['Basic a', 'Basic b'] as unknown as string).expect(200);
+    expect(handled).toHaveLength(1);
+  });
+
   it('ignores Authorization when bearer is off (the default)', async () => {
     const { client } = createApp(express);
     const res = await client.get('/protected').set('Authorization', `Bearer ${token}`).expect(400);
@@ -126,6 +179,16 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
     ])('uses what it returns: %s, trimmed', async (_case, wrap) => {
       const { client } = createApp(express, { getToken: (req) => wrap(` ${req.query.t as string} `) });
       await client.get('/protected').query({ t: token }).expect(200);
+    });
+
+    it.each([
+      ['a no-break space', '\u00a0'],
+      ['a newline', '\n'],
+    ])('does not trim %s from what it returns: 401 Invalid Token', async (_case, space) => {
+      const { client, handled } = createApp(express, { getToken: () => `${space}${token}${space}` });
+      const res = await client.get('/protected').expect(401);
+      expect(res.body).toEqual(ENVELOPE.invalid);
+      expect(handled).toHaveLength(0);
     });
 
     it.each([

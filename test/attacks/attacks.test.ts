@@ -1,11 +1,15 @@
 // One row per known JWT attack, each naming the CVE or RFC section it comes from.
 // Every row runs against a real app on Express 5 and Express 4.
-import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenRequired, type TokenRequiredOptions } from '../../src/index.js';
+import type { RequestHandler } from 'express';
+import { createClient } from 'redis';
+import { requireClaims, requireScopes, tokenRequired, verifyToken, type TokenRequiredOptions } from '../../src/index.js';
+import { RedisRevocationStore } from '../../src/redis.js';
 import { createApp, ENVELOPE, EXPRESS } from '../helpers/app.js';
+import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { b64url, makeToken, now, SECRET, validToken } from '../helpers/tokens.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -54,16 +58,52 @@ afterAll(() => {
   expect(fetched).toBe(0);
 });
 
-type Outcome = 'invalid' | 'expired' | 'ambiguous' | 'accepted' | 'server error';
+type Outcome = 'invalid' | 'expired' | 'revoked' | 'missing' | 'ambiguous' | 'forbidden' | 'accepted' | 'server error';
 
 interface Attack {
   readonly attack: string;
   readonly source: string;
   readonly options?: Partial<TokenRequiredOptions>;
-  /** Request headers, built lazily (some need the trap URL). */
-  readonly headers: () => Record<string, string>;
+  /** The route's handlers before the test route, instead of one tokenRequired with `options`. */
+  readonly handlers?: () => RequestHandler[];
+  /** Defaults to POST. */
+  readonly method?: 'get' | 'head' | 'post';
+  /** Request headers, built lazily (some need the trap URL); an array sends one line per value. */
+  readonly headers: () => Record<string, string | string[]>;
   readonly outcome: Outcome;
 }
+
+/** Sets req.auth as a buggy body parser or a careless middleware might. */
+const forgeAuth = (auth: Record<string, unknown>): RequestHandler => (req, _res, next) => {
+  req.auth = auth;
+  next();
+};
+
+// A real Redis for the revocation rows.
+let redis: RedisServer;
+let redisClient: ReturnType<typeof createClient>;
+let revocations: RedisRevocationStore;
+beforeAll(async () => {
+  redis = await startRedis();
+  redisClient = createClient({ url: redis.url });
+  await redisClient.connect();
+  revocations = new RedisRevocationStore(redisClient, { clockTolerance: 30 });
+}, 20_000);
+afterAll(async () => {
+  redisClient.destroy();
+  await redis.stop();
+});
+
+/** A token already past its `exp` but inside a 30 s clockTolerance, revoked before the request. */
+async function revokedInsideTolerance(): Promise<string> {
+  const token = validToken({ jti: randomUUID(), exp: now() - 10 });
+  await revocations.revoke(await verifyToken(token, { secret: SECRET, clockTolerance: 30 }));
+  return token;
+}
+let lateRevoked = '';
+beforeAll(async () => {
+  lateRevoked = await revokedInsideTolerance();
+}, 20_000);
 
 const kidsSeen: unknown[] = [];
 const byKid = (keys: Record<string, string>) => (header: { kid?: string }) => {
@@ -124,19 +164,34 @@ const ATTACKS: Attack[] = [
   { attack: 'a token expired 10 s ago, within a 30 s clockTolerance', source: 'RFC 7519 §4.1.4', options: { clockTolerance: 30 }, headers: () => ({ token: validToken({ exp: now() - 10 }) }), outcome: 'accepted' },
   { attack: 'a token expired 60 s ago, beyond a 30 s clockTolerance', source: 'RFC 7519 §4.1.4', options: { clockTolerance: 30 }, headers: () => ({ token: validToken({ exp: now() - 60 }) }), outcome: 'expired' },
   { attack: 'a token without exp', source: 'CWE-613 (insufficient expiration)', headers: () => ({ token: makeToken({ sub: '42' }) }), outcome: 'invalid' },
+  { attack: 'exp 1e400, which JSON parses to Infinity: never expires, never revocable', source: 'RFC 7519 §2 (NumericDate)', headers: () => ({ token: makeToken('{"sub":"42","exp":1e400}') }), outcome: 'invalid' },
+  { attack: 'iat 1e400 to defeat maxAge', source: 'RFC 7519 §2, §4.1.6', options: { maxAge: '1h' }, headers: () => ({ token: makeToken(`{"sub":"42","exp":${String(now() + 60)},"iat":1e400}`) }), outcome: 'invalid' },
+  { attack: 'HEAD on a route guarded for GET, without a token', source: 'Express runs GET handlers for HEAD', options: { methods: ['GET'] }, method: 'head', headers: () => ({}), outcome: 'missing' },
+  { attack: 'HEAD on a route guarded for get (lower case), with a forged token', source: 'Express runs GET handlers for HEAD', options: { methods: ['get'] }, method: 'head', headers: () => ({ token: unsigned('none', false) }), outcome: 'invalid' },
+  { attack: 'two Authorization lines: a valid Bearer token, then a forged one', source: 'RFC 6750 §2.1; Node keeps the first line only', options: { bearer: true }, headers: () => ({ authorization: [`Bearer ${validToken()}`, `Bearer ${unsigned('none', false)}`] }), outcome: 'invalid' },
+  { attack: 'two Authorization lines: a forged Bearer token, then a valid one', source: 'RFC 6750 §2.1; Node keeps the first line only', options: { bearer: true }, headers: () => ({ authorization: [`Bearer ${unsigned('none', false)}`, `Bearer ${validToken()}`] }), outcome: 'invalid' },
+  { attack: 'Bearer followed by a tab', source: 'RFC 6750 §2.1 (1*SP)', options: { bearer: true }, headers: () => ({ authorization: `Bearer\t${validToken()}` }), outcome: 'invalid' },
+  { attack: 'a token wrapped in no-break spaces', source: 'RFC 9110 §5.6.3 (OWS is SP / HTAB)', headers: () => ({ token: `\u00a0${validToken()}\u00a0` }), outcome: 'invalid' },
+  { attack: 'a token revoked while inside a 30 s clockTolerance past its exp', source: 'RFC 7519 §4.1.4, revocation window', options: { clockTolerance: 30, isRevoked: (payload) => revocations.isRevoked(payload) }, headers: () => ({ token: lateRevoked }), outcome: 'revoked' },
+  { attack: 'a forged req.auth before requireClaims, no tokenRequired', source: 'guards trust only what tokenRequired verified', handlers: () => [forgeAuth({ sub: 'root', admin: true }), requireClaims({ admin: true })], headers: () => ({}), outcome: 'invalid' },
+  { attack: 'a forged req.auth after an optional tokenRequired found no token', source: 'guards trust only what tokenRequired verified', handlers: () => [tokenRequired({ secret: SECRET, optional: true }), forgeAuth({ sub: 'root', scope: 'admin' }), requireScopes('admin')], headers: () => ({}), outcome: 'invalid' },
+  { attack: 'req.auth replaced after tokenRequired verified a non-admin token', source: 'guards trust only what tokenRequired verified', handlers: () => [tokenRequired({ secret: SECRET }), forgeAuth({ sub: 'root', admin: true }), requireClaims({ admin: true })], headers: () => ({ token: validToken({ admin: false }) }), outcome: 'forbidden' },
 ];
 
 const EXPECTED: Record<Exclude<Outcome, 'accepted' | 'server error'>, [number, object]> = {
   invalid: [401, ENVELOPE.invalid],
   expired: [401, ENVELOPE.expired],
+  revoked: [401, ENVELOPE.revoked],
+  missing: [400, ENVELOPE.missing],
+  forbidden: [403, ENVELOPE.forbidden],
   ambiguous: [400, { code: '400', status: 'Bad Request', message: 'Token must be sent in one place' }],
 };
 
 describe.each(EXPRESS)('%s: attacks', (_name, express) => {
   it.each(ATTACKS.map((row) => [`${row.attack} [${row.source}]`, row] as const))('%s', async (_title, row) => {
-    const { client, handled, errors } = createApp(express, row.options ?? {});
-    const req = client.post('/protected');
-    for (const [name, value] of Object.entries(row.headers())) req.set(name, value);
+    const { client, handled, errors } = createApp(express, row.handlers?.() ?? row.options ?? {});
+    const req = client[row.method ?? 'post']('/protected');
+    for (const [name, value] of Object.entries(row.headers())) req.set(name, value as string);
     const res = await req;
     if (row.outcome === 'accepted') {
       expect(res.status).toBe(200);
@@ -153,7 +208,9 @@ describe.each(EXPRESS)('%s: attacks', (_name, express) => {
       return;
     }
     const [status, body] = EXPECTED[row.outcome];
-    expect([res.status, res.body]).toEqual([status, body]);
+    // A HEAD answer has no body: its length tells which envelope it would have carried.
+    if (row.method === 'head') expect([res.status, res.headers['content-length']]).toEqual([status, String(JSON.stringify(body).length)]);
+    else expect([res.status, res.body]).toEqual([status, body]);
   });
 
   it('hands hostile kid values to the resolver unchanged', async () => {
@@ -165,6 +222,17 @@ describe.each(EXPRESS)('%s: attacks', (_name, express) => {
 });
 
 describe('attacks on the configuration', () => {
+  it.each<[string, string, string[]]>([
+    ['a misspelt method name', 'DELTE would leave DELETE unguarded', ['POST', 'PUT', 'DELTE']],
+    ['a method with a trailing space', "'GET ' would leave GET unguarded", ['GET ']],
+    ['a wildcard method', "'*' matches no request method", ['*']],
+    ['ALL as a method', "Express's app.all is no HTTP method", ['ALL']],
+    ['two methods in one entry', "'POST,PUT' matches no request method", ['POST,PUT']],
+  ])('refuses %s at start-up [%s]', (_case, _source, methods) => {
+    expect(() => tokenRequired({ secret: SECRET, methods })).toThrow(TypeError);
+    expect(() => tokenRequired({ secret: SECRET, methods })).toThrow(`option 'methods' has ${JSON.stringify(methods.at(-1))}, which is not an HTTP method`);
+  });
+
   it.each<[string, string, unknown]>([
     ['the RSA public key PEM as the secret', 'CVE-2022-23541', rsaPublicPem],
     ['a PEM with a text prefix', 'CVE-2023-48223', `key=${rsaPublicPem}`],
