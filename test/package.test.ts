@@ -1,5 +1,5 @@
 // What ships: the packed tarball, loaded and type-checked as a consumer would, from CJS and ESM.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,8 +9,15 @@ const root = resolve(import.meta.dirname, '..');
 let consumer = '';
 let tarball = '';
 
+/** The real tsc on a consumer project: what it prints (diagnostics go to stdout) and its exit status. */
+function typecheck(cwd: string, project = 'tsconfig.json') {
+  const { status, stdout, stderr } = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', project], { cwd, encoding: 'utf8' });
+  return { status, output: stdout + stderr };
+}
+
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist', 'index.js'))) execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore' });
+  // `npm run build`, not bare tsup: the declarations are finished by a step after it.
+  if (!existsSync(join(root, 'dist', 'index.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   consumer = mkdtempSync(join(tmpdir(), 'etr-consumer-'));
   tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', consumer], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
   const installed = join(consumer, 'node_modules', 'express-token-required');
@@ -130,8 +137,67 @@ import { createClient } from 'redis';`;
       compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false },
       files: ['esm.mts', 'cjs.cts'],
     }));
-    const tsc = join(root, 'node_modules', '.bin', 'tsc');
     // tsc prints nothing and exits 0 when both files check; any error (or an unused @ts-expect-error) fails here.
-    expect(execFileSync(tsc, ['-p', consumer], { cwd: consumer, encoding: 'utf8' })).toBe('');
+    expect(typecheck(consumer)).toEqual({ status: 0, output: '' });
   }, 60_000);
+});
+
+// One program that loads both the ESM and the CJS declarations: an app with .mts and .cts
+// files. Each declaration set used to bring its own TokenPayload and its own `declare global`
+// for Express.Request, so tsc reported TS2717 on `auth` (with skipLibCheck: false), and an
+// augmentation of TokenPayload written in one file did not reach the other.
+describe('an app that imports the package from both .mts and .cts files', () => {
+  const IMPORTS = `import type { Request } from 'express';
+import { requireClaims, tokenRequired, type TokenPayload } from 'express-token-required';
+import { RedisRevocationStore, type TokenPayload as RedisTokenPayload } from 'express-token-required/redis';
+`;
+  // Both files check that every path to TokenPayload ends at the one, augmented, interface.
+  const USES = `type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+const store = new RedisRevocationStore({ isOpen: true, set: async () => 'OK', exists: async () => 0 });
+export const guard = tokenRequired({
+  secret: 'x'.repeat(32),
+  isRevoked: (payload) => store.isRevoked(payload),
+  loadUser: (payload) => { const admin: Same<typeof payload.admin, boolean | undefined> = true; return admin ? {} : null; },
+});
+export const adminsOnly = requireClaims((payload) => payload.admin === true);
+export const handler = (req: Request) => {
+  const auth: Same<typeof req.auth, TokenPayload | undefined> = true;
+  const admin: Same<NonNullable<typeof req.auth>['admin'], boolean | undefined> = true;
+  const sub: string | undefined = req.auth?.sub;
+  return { auth, admin, sub };
+};
+export const sameFromRedis: Same<RedisTokenPayload, TokenPayload> = true;
+`;
+  let app = '';
+
+  beforeAll(() => {
+    app = join(consumer, 'mixed-app');
+    mkdirSync(app);
+    const compilerOptions = { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false };
+    // The app's augmentation, written once, in the ESM file.
+    writeFileSync(join(app, 'a.mts'), `${IMPORTS}declare module 'express-token-required' { interface TokenPayload { admin?: boolean } }\n${USES}`);
+    writeFileSync(join(app, 'b.cts'), `${IMPORTS}${USES}`);
+    writeFileSync(join(app, 'wrong.cts'), `${IMPORTS}export const wrong = (req: Request) => {
+  const n: number = req.auth?.sub;
+  const s: string | undefined = req.auth?.admin;
+  return [n, s];
+};
+`);
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['a.mts', 'b.cts'] }));
+    writeFileSync(join(app, 'tsconfig.wrong.json'), JSON.stringify({ compilerOptions, files: ['a.mts', 'b.cts', 'wrong.cts'] }));
+  });
+
+  it('type-checks with skipLibCheck: false, the augmentation reaching both files', () => {
+    expect(typecheck(app)).toEqual({ status: 0, output: '' });
+  }, 30_000);
+
+  it('still reports a wrong use of req.auth, and nothing else', () => {
+    const { status, output } = typecheck(app, 'tsconfig.wrong.json');
+    expect(status).not.toBe(0);
+    // `sub` is a string, and the augmented `admin` a boolean, in the .cts file too.
+    expect(output.match(/^\S.*$/gm)).toEqual([
+      "wrong.cts(5,9): error TS2322: Type 'string | undefined' is not assignable to type 'number'.",
+      "wrong.cts(6,9): error TS2322: Type 'boolean | undefined' is not assignable to type 'string | undefined'.",
+    ]);
+  }, 30_000);
 });
