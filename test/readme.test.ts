@@ -35,7 +35,7 @@ async function waitForServer(url: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'index.js'))) execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore' });
+  if (!existsSync(join(root, 'dist', 'index.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   // Inside the project, so `import 'express-token-required'` resolves to the build by self-reference.
   dir = mkdtempSync(join(root, '.readme-test-'));
   writeFileSync(join(dir, 'server.mjs'), quickStart);
