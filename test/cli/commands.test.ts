@@ -1,6 +1,7 @@
 // What each subcommand prints, checked against an HS256 implementation independent of the core.
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { findCommand } from '../../src/cli/commands.js';
 import { decodeUnverified } from '../../src/cli/decode.js';
 import { b64url, makeToken, OTHER_SECRET, SECRET } from '../helpers/tokens.js';
 import { call } from './helpers.js';
@@ -100,6 +101,22 @@ describe('sign', () => {
 
   it('lets an exp claim replace the default lifetime', async () => {
     expect(checked(await signed(['--secret', SECRET, '--claim', `exp=${String(NOW + 60)}`]), SECRET).payload).toEqual({ iat: NOW, exp: NOW + 60, jti: JTI });
+  });
+
+  it.each([
+    ['99999999999999999999', '100000000001800000000'],
+    ['9007197454740992', '9007199254740992'],
+    ['99999999999999999999d', '8.640000000000002e+24'],
+  ])('refuses --exp %s, whose exp %s is no safe integer: one line and the usage, exit 2', async (exp, date) => {
+    expect(await call(['sign', '--secret', SECRET, '--exp', exp])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `express-token-required: --exp puts 'exp' at ${date} seconds since the epoch, not a safe integer; use a shorter duration in whole seconds\n\n${findCommand('sign')!.usage}`,
+    });
+  });
+
+  it('signs --exp up to exp = 2^53 - 1', async () => {
+    expect(checked(await signed(['--secret', SECRET, '--exp', String(Number.MAX_SAFE_INTEGER - NOW)]), SECRET).payload.exp).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it.each([
