@@ -11,4 +11,7 @@ export default defineConfig({
   platform: 'node',
   sourcemap: true,
   clean: true,
+  // The command finds its package.json from import.meta.url (src/cli/version.ts); the shim gives
+  // the CommonJS copy of it a working import.meta.url. Nothing else uses import.meta.
+  shims: true,
 });

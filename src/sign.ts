@@ -50,8 +50,8 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
     // Spread copies own `__proto__` keys as data, never as a prototype.
     ...payload,
     iat: payload.iat ?? now,
-    ...(expiresIn !== undefined && { exp: now + parsePositiveDuration(expiresIn, 'expiresIn') }),
-    ...(record.notBefore !== undefined && { nbf: now + parseDuration(record.notBefore, 'notBefore') }),
+    ...(expiresIn !== undefined && { exp: numericDate(now, parsePositiveDuration(expiresIn, 'expiresIn'), 'expiresIn', 'exp') }),
+    ...(record.notBefore !== undefined && { nbf: numericDate(now, parseDuration(record.notBefore, 'notBefore'), 'notBefore', 'nbf') }),
     ...optionalClaim('iss', optionalString(record, 'issuer')),
     ...optionalClaim('aud', optionalStrings(record, 'audience')),
     ...optionalClaim('sub', optionalString(record, 'subject')),
@@ -66,6 +66,20 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
   }
   const input = `${base64url(JSON.stringify(header))}.${base64url(body)}`;
   return `${input}.${hmac(algorithm as Algorithm, key, input)}`;
+}
+
+/**
+ * `now + seconds` as a NumericDate claim (RFC 7519 §2). A safe integer only: past 2^53 - 1 a
+ * number no longer counts seconds exactly (1e20 + 1 === 1e20), and verifiers disagree on it.
+ */
+function numericDate(now: number, seconds: number, option: string, claim: string): number {
+  const date = now + seconds;
+  if (!Number.isSafeInteger(date)) {
+    throw configError(
+      `option '${option}' puts '${claim}' at ${String(date)} seconds since the epoch, not a safe integer; use a shorter duration in whole seconds`,
+    );
+  }
+  return date;
 }
 
 /** `undefined`: the random default; `false`: no `jti`; a string: that `jti`. */

@@ -79,6 +79,37 @@ describe('signToken', () => {
     });
   });
 
+  describe('NumericDates', () => {
+    const MAX = Number.MAX_SAFE_INTEGER;
+
+    it.each<[string, SignClaimOptions, Record<string, unknown>]>([
+      ['expiresIn up to exp = 2^53 - 1', { expiresIn: MAX - T0 }, { exp: MAX }],
+      ['notBefore up to nbf = 2^53 - 1', { notBefore: MAX - T0 }, { nbf: MAX }],
+      ['a fraction of an hour that makes whole seconds', { expiresIn: '0.5h' }, { exp: T0 + 1800 }],
+    ])('writes %s', (_case, options, claims) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(T0 * 1000);
+      expect(decode(signToken({}, { secret: SECRET, ...options })).payload).toMatchObject(claims);
+    });
+
+    it.each<[string, SignClaimOptions, string]>([
+      ['expiresIn: 1e20', { expiresIn: 1e20 }, "option 'expiresIn' puts 'exp' at 100000000001800000000 seconds since the epoch"],
+      ['expiresIn one past exp = 2^53 - 1', { expiresIn: MAX - T0 + 1 }, "option 'expiresIn' puts 'exp' at 9007199254740992 seconds since the epoch"],
+      ['expiresIn: Number.MAX_VALUE', { expiresIn: Number.MAX_VALUE }, "option 'expiresIn' puts 'exp' at 1.7976931348623157e+308 seconds since the epoch"],
+      ["expiresIn: '1e20 days'", { expiresIn: '100000000000000000000 days' }, "option 'expiresIn' puts 'exp' at 8.640000000000002e+24 seconds since the epoch"],
+      ['expiresIn of half a second', { expiresIn: 0.5 }, "option 'expiresIn' puts 'exp' at 1800000000.5 seconds since the epoch"],
+      ['notBefore: 1e20', { notBefore: 1e20 }, "option 'notBefore' puts 'nbf' at 100000000001800000000 seconds since the epoch"],
+      ['notBefore one past nbf = 2^53 - 1', { notBefore: MAX - T0 + 1 }, "option 'notBefore' puts 'nbf' at 9007199254740992 seconds since the epoch"],
+      ["notBefore: '1.5s'", { notBefore: '1.5s' }, "option 'notBefore' puts 'nbf' at 1800000001.5 seconds since the epoch"],
+    ])('refuses %s: its date is no safe integer, a TypeError naming the option', (_case, options, start) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(T0 * 1000);
+      const sign = () => signToken({}, { secret: SECRET, ...options });
+      expect(sign).toThrow(TypeError);
+      expect(sign).toThrow(`express-token-required: ${start}, not a safe integer; use a shorter duration in whole seconds`);
+    });
+  });
+
   it('writes keyid as the header kid', () => {
     expect(decode(signToken({}, { secret: SECRET, keyid: 'k2' })).header).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'k2' });
   });

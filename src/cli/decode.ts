@@ -2,6 +2,8 @@ import { decodeSegment } from '../jws.js';
 import { parseCommand } from './args.js';
 import { describeTime } from './time.js';
 import { EXIT, PROGRAM, type Command } from './io.js';
+import { escapeControls, printableJson } from './output.js';
+import { readToken } from './token.js';
 
 type Json = Record<string, unknown>;
 
@@ -38,33 +40,40 @@ export const decode: Command = {
   name: 'decode',
   summary: "print a token's header and payload, without verifying it",
   usage: `Usage: ${PROGRAM} decode TOKEN
+       ${PROGRAM} decode -
 
 Print TOKEN's header and payload and when it expires, WITHOUT checking its
 signature: anyone can write a token that decodes. Use "${PROGRAM} verify" to
-check one. Exit 1 when TOKEN is not a JWT.
+check one. With "-", the token is read from standard input. Control and
+bidirectional characters are printed as \\uXXXX escapes. Exit 1 when TOKEN is
+not a JWT, starts with "Bearer ", or is nested too deeply to print.
 
 Options:
   -h, --help   show this help
 
-Example:
+Examples:
   ${PROGRAM} decode "$TOKEN"
+  echo "$TOKEN" | ${PROGRAM} decode -
 `,
-  run(args, { io }) {
+  async run(args, { io }) {
     const { positionals } = parseCommand(args, {}, ['TOKEN']);
-    const decoded = decodeUnverified(positionals[0]!);
+    const decoded = decodeUnverified(await readToken(positionals[0]!, io));
     if ('problem' in decoded) {
       io.stderr.write(`${PROGRAM}: not a JWT: ${decoded.problem}\n`);
       return EXIT.refused;
     }
+    // Both checked for depth before anything is written: the time lines stringify claims too.
+    const header = printableJson(decoded.header, 'header');
+    const payload = printableJson(decoded.payload, 'payload');
     io.stdout.write(
       [
         'UNVERIFIED: the signature was not checked; anyone can make a token that decodes.',
         '',
-        `Header:\n${JSON.stringify(decoded.header, null, 2)}`,
+        `Header:\n${header}`,
         '',
-        `Payload:\n${JSON.stringify(decoded.payload, null, 2)}`,
+        `Payload:\n${payload}`,
         '',
-        `${timeLines(decoded.payload, Date.now())}\n`,
+        `${escapeControls(timeLines(decoded.payload, Date.now()))}\n`,
       ].join('\n'),
     );
     return EXIT.ok;

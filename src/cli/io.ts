@@ -1,9 +1,11 @@
 // What a command needs from its surroundings, so that tests can run it in-process.
 
-/** Where a command writes: `process` itself fits. */
+/** Where a command reads and writes: `process` itself fits. */
 export interface Io {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
+  /** What `verify -` and `decode -` read, as `process.stdin`; none reads as empty. */
+  readonly stdin?: AsyncIterable<string | Uint8Array>;
 }
 
 /** Environment variables, as `process.env`. */
@@ -18,6 +20,11 @@ export interface Context {
 export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What was read cannot be used (not a token, too deep to print): the message on stderr, exit code 1. */
+export class Refused extends Error {
+  override readonly name = 'Refused';
+}
 
 /** One subcommand: its help text and what it does with its arguments. */
 export interface Command {

@@ -1,7 +1,8 @@
 import { HelpRequested, UsageError } from './args.js';
 import { findCommand } from './commands.js';
-import { EXIT, PROGRAM, type Command, type Env, type ExitCode, type Io } from './io.js';
+import { EXIT, PROGRAM, Refused, type Command, type Env, type ExitCode, type Io } from './io.js';
 import { USAGE } from './usage.js';
+import { packageVersion } from './version.js';
 
 /**
  * Runs the command line `argv` (without node and the script) and resolves to the exit code.
@@ -11,6 +12,10 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<Ex
   const [name, ...args] = argv;
   if (name === '--help' || name === '-h') {
     io.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (name === '--version') {
+    io.stdout.write(`${packageVersion()}\n`);
     return EXIT.ok;
   }
   const command = name === undefined ? undefined : findCommand(name);
@@ -32,6 +37,10 @@ function answer(error: unknown, command: Command | undefined, io: Io): ExitCode 
   if (error instanceof HelpRequested) {
     io.stdout.write(usage);
     return EXIT.ok;
+  }
+  if (error instanceof Refused) {
+    io.stderr.write(`${PROGRAM}: ${error.message}\n`);
+    return EXIT.refused;
   }
   if (!(error instanceof UsageError)) throw error;
   io.stderr.write(`${PROGRAM}: ${error.message}\n\n${usage}`);

@@ -10,6 +10,10 @@ Make and inspect the HS256 tokens that tokenRequired() checks in the \`token\` h
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
 
+Options:
+  -h, --help  show this help
+  --version   print the version
+
 Run "${PROGRAM} <command> --help" for a command's options.
 Exit codes: 0 done, 1 token refused or malformed, 2 bad usage.
 `;

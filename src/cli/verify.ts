@@ -2,16 +2,28 @@ import { TokenError } from '../errors.js';
 import type { Algorithm } from '../types.js';
 import { verifyToken } from '../verify-token.js';
 import { asUsageError, oneOrMany, parseCommand, secretFrom } from './args.js';
-import { EXIT, PROGRAM, type Command } from './io.js';
+import { EXIT, PROGRAM, Refused, type Command } from './io.js';
+import { escapeControls, printableJson } from './output.js';
+import { refusalLine } from './reason.js';
+import { readToken } from './token.js';
+
+/** The middleware's default, passed as such so that a refusal for length can say so. */
+const MAX_TOKEN_LENGTH = 8192;
 
 export const verify: Command = {
   name: 'verify',
   summary: 'verify a token as the middleware does; print its payload',
   usage: `Usage: ${PROGRAM} verify TOKEN --secret S [--iss ISSUER] [--aud AUDIENCE] [--alg HS256]
+       ${PROGRAM} verify - --secret S ...
 
-Verify TOKEN exactly as tokenRequired() does. Valid: print its payload as JSON,
-exit 0. Refused: print the middleware's message (e.g. "Token expired") on stderr,
-exit 1.
+Verify TOKEN exactly as tokenRequired() does. With "-", the token is read from
+standard input. Valid: print its payload as JSON, exit 0. Refused: print the
+middleware's message and why on stderr, exit 1, e.g.
+  Invalid Token: invalid signature
+  Token expired: expired at 2026-01-01T01:00:00.000Z
+The token itself is never printed. Control and bidirectional characters are
+printed as \\uXXXX escapes. A token that starts with "Bearer ", or a payload
+nested too deeply to print, is refused too (exit 1).
 
 Options:
   --secret S         the secret (default: $SECRET_KEY)
@@ -20,8 +32,9 @@ Options:
   --alg ALG          accept this algorithm; repeat it for several (default: HS256)
   -h, --help         show this help
 
-Example:
+Examples:
   ${PROGRAM} verify "$TOKEN" --secret "$SECRET_KEY"
+  echo "$TOKEN" | ${PROGRAM} verify -
 `,
   async run(args, { env, io }) {
     const { values, positionals } = parseCommand(
@@ -34,21 +47,30 @@ Example:
       },
       ['TOKEN'],
     );
+    const secret = secretFrom(values.secret, env);
+    const token = await readToken(positionals[0]!, io);
+    let payload;
     try {
-      const payload = await verifyToken(positionals[0], {
-        secret: secretFrom(values.secret, env),
+      payload = await verifyToken(token, {
+        secret,
         issuer: oneOrMany(values.iss),
         audience: oneOrMany(values.aud),
         // Checked by the core, which names the algorithms it knows.
         algorithms: values.alg as Algorithm[] | undefined,
+        maxTokenLength: MAX_TOKEN_LENGTH,
       });
-      io.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
-      return EXIT.ok;
     } catch (error) {
-      if (!(error instanceof TokenError)) throw asUsageError(error);
-      // The envelope's fixed message, never the token or the cause's text.
-      io.stderr.write(`${error.message}\n`);
-      return EXIT.refused;
+      if (error instanceof TokenError) {
+        // The operator is at the terminal: the envelope's message and the reason, never the token.
+        const tooLong = token.length > MAX_TOKEN_LENGTH ? `longer than ${String(MAX_TOKEN_LENGTH)} characters` : undefined;
+        io.stderr.write(`${escapeControls(refusalLine(error, tooLong))}\n`);
+        return EXIT.refused;
+      }
+      // A stack overflow or the like on what the token holds: one line, not a trace.
+      if (error instanceof RangeError) throw new Refused(`the token could not be verified (${error.message})`);
+      throw asUsageError(error);
     }
+    io.stdout.write(`${printableJson(payload, 'payload')}\n`);
+    return EXIT.ok;
   },
 };

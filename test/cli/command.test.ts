@@ -68,10 +68,10 @@ describe('the built command', () => {
   });
 
   it.each([
-    ['an expired token', makeToken({ sub: '1', exp: now() - 10 }), 'Token expired'],
-    ['a token signed with another secret', makeToken({ sub: '1', exp: now() + 60 }, { secret: OTHER_SECRET }), 'Invalid Token'],
-    ['garbage', 'abc.def.ghi', 'Invalid Token'],
-  ])('verify refuses %s: the message on stderr, exit 1', (_case, token, message) => {
+    ['an expired token', makeToken({ sub: '1', exp: 1_767_225_600 }), 'Token expired: expired at 2026-01-01T00:00:00.000Z'],
+    ['a token signed with another secret', makeToken({ sub: '1', exp: now() + 60 }, { secret: OTHER_SECRET }), 'Invalid Token: invalid signature'],
+    ['garbage', 'abc.def.ghi', 'Invalid Token: jwt malformed'],
+  ])('verify refuses %s: the message and why on stderr, exit 1', (_case, token, message) => {
     expect(spawnCli(['verify', token], { SECRET_KEY: SECRET })).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
   });
 
@@ -102,5 +102,69 @@ describe('the built command', () => {
     expect(stdout).toContain('"sub": "1"');
     expect(stdout).toMatch(/\nExpires: {4}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z \(in 3 days\)\n/);
     expect(spawnCli(['decode', 'nope'])).toEqual({ code: 1, stdout: '', stderr: 'express-token-required: not a JWT: a JWT has three parts separated by dots (got 1)\n' });
+  });
+
+  it('prints the version in package.json for --version, exit 0', () => {
+    const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(spawnCli(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(spawnCli(['--version'], {}, CLI)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('reads the token from a pipe for verify - and decode -', () => {
+    const token = spawnCli(['sign', '--sub', '9', '--claim', 'note=piped'], { SECRET_KEY: SECRET }).stdout;
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const verified = spawnCli(['verify', '-'], { SECRET_KEY: SECRET }, process.execPath, token);
+    expect({ code: verified.code, stderr: verified.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(verified.stdout)).toMatchObject({ sub: '9', note: 'piped' });
+    expect(verified.stdout).toBe(spawnCli(['verify', token.trimEnd()], { SECRET_KEY: SECRET }).stdout);
+    const decoded = spawnCli(['decode', '-'], {}, process.execPath, ` ${token}\r\n`);
+    expect({ code: decoded.code, stderr: decoded.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(decoded.stdout).toContain('\n  "note": "piped",\n');
+    expect(spawnCli(['verify', '-'], { SECRET_KEY: SECRET }, process.execPath, makeToken({ exp: 1_767_225_600 }))).toEqual({
+      code: 1, stdout: '', stderr: 'Token expired: expired at 2026-01-01T00:00:00.000Z\n',
+    });
+    const empty = spawnCli(['decode', '-'], {}, process.execPath, '\n');
+    expect({ code: empty.code, stdout: empty.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(empty.stderr).toMatch(/^express-token-required: missing TOKEN: standard input is empty\n\nUsage: express-token-required decode TOKEN\n/);
+  });
+
+  it('refuses a piped "Bearer " value with a hint, exit 1, never echoing the token', () => {
+    const token = makeToken({ sub: '1', exp: now() + 60 });
+    expect(spawnCli(['verify', '-'], { SECRET_KEY: SECRET }, process.execPath, `Bearer ${token}\n`)).toEqual({
+      code: 1, stdout: '', stderr: 'express-token-required: the token starts with "Bearer ": drop the "Bearer " prefix and pass the token alone\n',
+    });
+  });
+
+  describe('a payload nested 40,000 levels deep', () => {
+    const DEEP_REFUSAL = 'express-token-required: the payload is nested more than 1000 levels deep; not printed\n';
+    // Arrays, 2 characters a level: the token stays under Linux's 128 KiB limit on one argument.
+    const arrays = makeToken(`{"a":${'['.repeat(40_000)}${']'.repeat(40_000)}}`);
+    const objects = makeToken(`${'{"a":'.repeat(40_000)}1${'}'.repeat(40_000)}`);
+
+    it('is refused by decode with one line, exit 1, as an argument and from a pipe', () => {
+      expect(arrays.length).toBeLessThan(128 * 1024);
+      expect(spawnCli(['decode', arrays])).toEqual({ code: 1, stdout: '', stderr: DEEP_REFUSAL });
+      expect(spawnCli(['decode', '-'], {}, process.execPath, objects)).toEqual({ code: 1, stdout: '', stderr: DEEP_REFUSAL });
+    });
+
+    it('is refused by verify with one line, exit 1', () => {
+      expect(spawnCli(['verify', arrays], { SECRET_KEY: SECRET })).toEqual({ code: 1, stdout: '', stderr: 'Invalid Token: longer than 8192 characters\n' });
+      expect(spawnCli(['verify', '-'], { SECRET_KEY: SECRET }, process.execPath, objects)).toEqual({ code: 1, stdout: '', stderr: 'Invalid Token: longer than 8192 characters\n' });
+    });
+
+    it('nested as deep as 8192 characters allow (3,000 levels) in a valid token, is refused by verify with one line', () => {
+      // 8192 characters hold about 3,000 levels, enough to overflow JSON.stringify's stack in a pretty-print.
+      const deepest = makeToken({ a: JSON.parse(`${'['.repeat(3000)}${']'.repeat(3000)}`) as unknown, exp: now() + 60 });
+      expect(deepest.length).toBeLessThanOrEqual(8192);
+      expect(spawnCli(['verify', deepest], { SECRET_KEY: SECRET })).toEqual({ code: 1, stdout: '', stderr: DEEP_REFUSAL });
+    });
+  });
+
+  it('escapes control and bidi characters in what it prints', () => {
+    const token = makeToken({ sub: '\u001b[2J\u009b31m\u202eevil\u2069', exp: now() + 60 });
+    const { code, stdout, stderr } = spawnCli(['verify', token], { SECRET_KEY: SECRET });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('  "sub": "\\u001b[2J\\u009b31m\\u202eevil\\u2069",\n');
+    expect(stdout).not.toMatch(/[\u009b\u202e\u2069]/);
   });
 });

@@ -1,6 +1,7 @@
 // What each subcommand prints, checked against an HS256 implementation independent of the core.
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { findCommand } from '../../src/cli/commands.js';
 import { decodeUnverified } from '../../src/cli/decode.js';
 import { b64url, makeToken, OTHER_SECRET, SECRET } from '../helpers/tokens.js';
 import { call } from './helpers.js';
@@ -103,6 +104,22 @@ describe('sign', () => {
   });
 
   it.each([
+    ['99999999999999999999', '100000000001800000000'],
+    ['9007197454740992', '9007199254740992'],
+    ['99999999999999999999d', '8.640000000000002e+24'],
+  ])('refuses --exp %s, whose exp %s is no safe integer: one line and the usage, exit 2', async (exp, date) => {
+    expect(await call(['sign', '--secret', SECRET, '--exp', exp])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `express-token-required: --exp puts 'exp' at ${date} seconds since the epoch, not a safe integer; use a shorter duration in whole seconds\n\n${findCommand('sign')!.usage}`,
+    });
+  });
+
+  it('signs --exp up to exp = 2^53 - 1', async () => {
+    expect(checked(await signed(['--secret', SECRET, '--exp', String(Number.MAX_SAFE_INTEGER - NOW)]), SECRET).payload.exp).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it.each([
     ['HS384', 'sha384'],
     ['HS512', 'sha512'],
   ])('signs with --alg %s', async (alg, hash) => {
@@ -126,20 +143,25 @@ describe('verify', () => {
   });
 
   it.each([
-    ['an expired token', token({ exp: NOW - 1 }), ['--secret', SECRET], 'Token expired'],
-    ['a token expiring now', token({ exp: NOW }), ['--secret', SECRET], 'Token expired'],
-    ['another secret', token({}, OTHER_SECRET), ['--secret', SECRET], 'Invalid Token'],
-    ['garbage', 'not-a-token', ['--secret', SECRET], 'Invalid Token'],
-    ['no exp', makeToken({ sub: '1' }), ['--secret', SECRET], 'Invalid Token'],
-    ['nbf in the future', token({ nbf: NOW + 60 }), ['--secret', SECRET], 'Invalid Token'],
-    ['alg none', `${b64url('{"alg":"none"}')}.${b64url(JSON.stringify({ exp: NOW + 60 }))}.`, ['--secret', SECRET], 'Invalid Token'],
-    ['HS512 without --alg HS512', makeToken({ exp: NOW + 60 }, { header: { alg: 'HS512' }, secret: SECRET_64 }), ['--secret', SECRET_64], 'Invalid Token'],
-    ['another issuer', token({ iss: 'them' }), ['--secret', SECRET, '--iss', 'us'], 'Invalid Token'],
-    ['no issuer', token({}), ['--secret', SECRET, '--iss', 'us'], 'Invalid Token'],
-    ['another audience', token({ aud: 'them' }), ['--secret', SECRET, '--aud', 'us'], 'Invalid Token'],
-  ])('refuses %s: the message on stderr, exit 1', async (_case, refused, flags, message) => {
+    ['an expired token', token({ exp: NOW - 1 }), ['--secret', SECRET], 'Token expired: expired at 2027-01-15T07:59:59.000Z'],
+    ['a token expiring now', token({ exp: NOW }), ['--secret', SECRET], 'Token expired: expired at 2027-01-15T08:00:00.000Z'],
+    ['another secret', token({}, OTHER_SECRET), ['--secret', SECRET], 'Invalid Token: invalid signature'],
+    ['garbage', 'not-a-token', ['--secret', SECRET], 'Invalid Token: jwt malformed'],
+    ['no exp', makeToken({ sub: '1' }), ['--secret', SECRET], 'Invalid Token: exp required'],
+    ['nbf in the future', token({ nbf: NOW + 60 }), ['--secret', SECRET], 'Invalid Token: not active before 2027-01-15T08:01:00.000Z'],
+    ['alg none', `${b64url('{"alg":"none"}')}.${b64url(JSON.stringify({ exp: NOW + 60 }))}.`, ['--secret', SECRET], 'Invalid Token: invalid algorithm'],
+    ['HS512 without --alg HS512', makeToken({ exp: NOW + 60 }, { header: { alg: 'HS512' }, secret: SECRET_64 }), ['--secret', SECRET_64], 'Invalid Token: invalid algorithm'],
+    ['another issuer', token({ iss: 'them' }), ['--secret', SECRET, '--iss', 'us'], 'Invalid Token: jwt issuer invalid. expected: us'],
+    ['another issuer than several', token({ iss: 'them' }), ['--secret', SECRET, '--iss', 'us', '--iss', 'we'], 'Invalid Token: jwt issuer invalid. expected: us,we'],
+    ['no issuer', token({}), ['--secret', SECRET, '--iss', 'us'], 'Invalid Token: jwt issuer invalid. expected: us'],
+    ['another audience', token({ aud: 'them' }), ['--secret', SECRET, '--aud', 'us'], 'Invalid Token: jwt audience invalid. expected: us'],
+    ['another audience than several', token({ aud: ['them'] }), ['--secret', SECRET, '--aud', 'us', '--aud', 'we'], 'Invalid Token: jwt audience invalid. expected: us or we'],
+    ['a token of 8192 characters that is none', 'a'.repeat(8192), ['--secret', SECRET], 'Invalid Token: jwt malformed'],
+    ['a token longer than 8192 characters, as the middleware', 'a'.repeat(8193), ['--secret', SECRET], 'Invalid Token: longer than 8192 characters'],
+  ])('refuses %s: the message and why on stderr, never the token, exit 1', async (_case, refused, flags, message) => {
     const result = await call(['verify', refused, ...flags]);
     expect(result).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
+    for (const part of refused.split('.').filter((segment) => segment.length > 8)) expect(result.stderr).not.toContain(part);
   });
 
   it.each([

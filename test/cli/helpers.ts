@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { run } from '../../src/cli/run.js';
 
 export interface Result {
@@ -12,11 +13,15 @@ export interface Result {
 
 type Env = Record<string, string | undefined>;
 
-/** `run(argv, env, io)` with captured output. */
-export async function call(argv: readonly string[], env: Env = {}): Promise<Result> {
+/** `run(argv, env, io)` with captured output; `stdin`, when given, is what it reads (in these chunks). */
+export async function call(argv: readonly string[], env: Env = {}, stdin?: string | readonly (string | Buffer)[]): Promise<Result> {
   let stdout = '';
   let stderr = '';
-  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+  const io = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    ...(stdin !== undefined && { stdin: Readable.from(typeof stdin === 'string' ? [stdin] : stdin) }),
+  };
   const code = await run(argv, env, io);
   return { code, stdout, stderr };
 }
@@ -28,9 +33,9 @@ export function ensureBuilt(): void {
   if (!existsSync(CLI)) execFileSync('npx', ['tsup'], { cwd: resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
 }
 
-/** The built command in a child process, with only PATH and `env` in its environment. */
-export function spawnCli(argv: readonly string[], env: Env = {}, file = process.execPath): Result {
+/** The built command in a child process, with only PATH and `env` in its environment, `input` piped to its stdin. */
+export function spawnCli(argv: readonly string[], env: Env = {}, file = process.execPath, input = ''): Result {
   const args = file === process.execPath ? [CLI, ...argv] : [...argv];
-  const child = spawnSync(file, args, { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 20_000 });
+  const child = spawnSync(file, args, { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 20_000, input });
   return { code: child.status, stdout: child.stdout, stderr: child.stderr };
 }

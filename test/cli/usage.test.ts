@@ -1,9 +1,13 @@
 // Help and bad usage: help on stdout with exit 0; a one-line error plus the usage on stderr with exit 2.
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { asUsageError, UsageError } from '../../src/cli/args.js';
 import { COMMANDS, findCommand } from '../../src/cli/commands.js';
 import { run } from '../../src/cli/run.js';
 import { USAGE } from '../../src/cli/usage.js';
+import { packageVersion } from '../../src/cli/version.js';
 import { makeToken, now, SECRET, validToken } from '../helpers/tokens.js';
 import { call } from './helpers.js';
 
@@ -18,6 +22,7 @@ describe('help', () => {
     expect(stdout).toMatch(/^Usage: express-token-required <command> \[options\]\n/);
     for (const command of COMMANDS) expect(stdout).toContain(`\n  ${command.name.padEnd(6)}  ${command.summary}\n`);
     expect(stdout).toContain('Exit codes: 0 done, 1 token refused or malformed, 2 bad usage.');
+    expect(stdout).toContain('\n  -h, --help  show this help\n  --version   print the version\n');
   });
 
   it.each([
@@ -35,11 +40,70 @@ describe('help', () => {
     expect(stdout).toContain('-h, --help');
   });
 
+  it('documents "-" (standard input) in the usage of verify and decode', () => {
+    expect(usageOf('verify')).toMatch(/^Usage: express-token-required verify TOKEN --secret S .*\n {7}express-token-required verify - --secret S \.\.\.\n/);
+    expect(usageOf('verify')).toContain('With "-", the token is read from\nstandard input.');
+    expect(usageOf('verify')).toContain('  Invalid Token: invalid signature\n  Token expired: expired at 2026-01-01T01:00:00.000Z\n');
+    expect(usageOf('decode')).toMatch(/^Usage: express-token-required decode TOKEN\n {7}express-token-required decode -\n/);
+    for (const name of ['verify', 'decode']) expect(usageOf(name)).toContain(`echo "$TOKEN" | express-token-required ${name} -\n`);
+  });
+
   it('documents every flag in each command’s usage', () => {
     const flags = { secret: ['--bytes'], sign: ['--secret', '--exp', '--sub', '--iss', '--aud', '--claim', '--alg'], verify: ['--secret', '--iss', '--aud', '--alg'], decode: [] };
     for (const [name, names] of Object.entries(flags)) {
       for (const flag of names) expect(usageOf(name)).toMatch(new RegExp(`^  ${flag} `, 'm'));
     }
+  });
+});
+
+const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+
+describe('--version', () => {
+  it('prints the version in package.json, exit 0', async () => {
+    expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await call(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it.each([['-v'], ['-V'], ['--versions']])('is not %s (an unknown option, exit 2)', async (flag) => {
+    expect(await call([flag])).toEqual({ code: 2, stdout: '', stderr: `express-token-required: unknown option '${flag}'\n\n${USAGE}` });
+  });
+
+  it('is a top-level flag only: after a command it is an unknown option', async () => {
+    expect((await call(['secret', '--version'])).stderr).toMatch(/^express-token-required: unknown option '--version'\n/);
+  });
+
+  describe('packageVersion', () => {
+    const root = mkdtempSync(join(tmpdir(), 'etr-version-'));
+    const write = (dir: string, text: string): void => {
+      mkdirSync(join(root, dir), { recursive: true });
+      writeFileSync(join(root, dir, 'package.json'), text);
+    };
+    write('pkg', JSON.stringify({ name: 'express-token-required', version: '9.8.7' }));
+    write('pkg/node_modules/other', JSON.stringify({ name: 'other', version: '1.0.0' }));
+    write('pkg/broken', '{ not json');
+    write('pkg/nameless', JSON.stringify({ version: '1.0.0' }));
+    write('pkg/no-version', JSON.stringify({ name: 'express-token-required' }));
+    write('pkg/null', 'null');
+    mkdirSync(join(root, 'pkg/dist'), { recursive: true });
+    mkdirSync(join(root, 'none'), { recursive: true });
+    afterAll(() => {
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    it.each([['pkg/dist'], ['pkg'], ['pkg/node_modules/other'], ['pkg/broken'], ['pkg/nameless'], ['pkg/no-version'], ['pkg/null']])(
+      'finds the nearest package.json of this package upward from %s',
+      (dir) => {
+        expect(packageVersion(join(root, dir))).toBe('9.8.7');
+      },
+    );
+
+    it('throws when there is none up to the root', () => {
+      expect(() => packageVersion(join(root, 'none'))).toThrow(`express-token-required: no package.json of express-token-required above ${join(root, 'none')}`);
+    });
+
+    it('finds this repository’s own from its source', () => {
+      expect(packageVersion()).toBe(VERSION);
+    });
   });
 });
 
