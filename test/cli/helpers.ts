@@ -30,7 +30,7 @@ export const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 
 /** Builds dist/ once when it is missing (`npm test` builds before vitest). */
 export function ensureBuilt(): void {
-  if (!existsSync(CLI)) execFileSync('npx', ['tsup'], { cwd: resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
+  if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
 }
 
 /** The built command in a child process, with only PATH and `env` in its environment, `input` piped to its stdin. */
