@@ -1,5 +1,5 @@
 // The example API: every route and its guard in one place. Tests build it with createApp.
-import express, { type Express } from 'express';
+import expressFive, { type Express } from 'express';
 import { tokenRequired, type RevocationStore, type TokenPayload } from '../../src/index.js';
 import { adminOnly, userLoader } from './auth.js';
 import type { Store } from './db.js';
@@ -22,9 +22,12 @@ export interface AppOptions {
    * RedisRevocationStore when REDIS_URL is set. Defaults to the SQLite one in `db`.
    */
   readonly revocations?: RevocationStore;
+  /** The Express to build the app with: Express 5 by default; the tests pass Express 4 too. */
+  readonly express?: typeof expressFive;
 }
 
-export function createApp({ db, secret, log = () => undefined, revocations = db.revocations }: AppOptions): Express {
+export function createApp(options: AppOptions): Express {
+  const { db, secret, log = () => undefined, revocations = db.revocations, express = expressFive } = options;
   const loadUser = userLoader(db);
   const isRevoked = (payload: TokenPayload) => revocations.isRevoked(payload);
   // One guard for every method, one for writes only; both refuse logged-out tokens and load the user from the database.
@@ -38,7 +41,7 @@ export function createApp({ db, secret, log = () => undefined, revocations = db.
 
   app.post('/login', login(db, secret));
   app.post('/logout', signedIn, logout(revocations));
-  app.use('/items', signedInToWrite, items(db));
+  app.use('/items', signedInToWrite, items(db, express.Router()));
   app.get('/me', signedIn, me);
   app.post('/users', signedIn, adminOnly, createUser(db));
   app.delete('/users/:name', signedIn, adminOnly, deleteUser(db));

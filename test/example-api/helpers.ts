@@ -26,12 +26,15 @@ export function tempDir(): { dir: string; remove: () => void } {
   return { dir, remove: () => { rmSync(dir, { recursive: true, force: true }); } };
 }
 
-/** The app on the database file `file` (created with its admin when new); revocations in that file unless `revocations` is given. */
-export async function startApi(file: string, { revocations }: Pick<AppOptions, 'revocations'> = {}): Promise<Api> {
+/**
+ * The app on the database file `file` (created with its admin when new); revocations in that
+ * file unless `revocations` is given; on Express 5 unless `express` is given.
+ */
+export async function startApi(file: string, options: Pick<AppOptions, 'revocations' | 'express'> = {}): Promise<Api> {
   const db = openDatabase(file);
   await ensureAdmin(db, ADMIN_PASSWORD);
   const logs: string[] = [];
-  const app = createApp({ db, secret: SECRET, log: (line) => logs.push(line), ...(revocations && { revocations }) });
+  const app = createApp({ ...options, db, secret: SECRET, log: (line) => logs.push(line) });
   return { client: request(app), db, file, logs };
 }
 

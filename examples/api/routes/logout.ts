@@ -2,7 +2,7 @@
 import type { RequestHandler } from 'express';
 import type { RevocationStore } from '../../../src/index.js';
 import { lookupId } from '../../../src/revocation.js';
-import { sendError } from '../errors.js';
+import { passErrors, sendError } from '../errors.js';
 
 /**
  * 204 once the token is revoked: from then on it gets 401 Token revoked on every protected
@@ -10,7 +10,7 @@ import { sendError } from '../errors.js';
  * goes to the error handler (500); a token without `jti` cannot be revoked: 400.
  */
 export function logout(revocations: RevocationStore): RequestHandler {
-  return async (req, res) => {
+  return passErrors(async (req, res) => {
     const payload = req.auth!;
     if (lookupId(payload) === undefined) {
       sendError(res, 400, 'Token without jti cannot be revoked');
@@ -18,5 +18,5 @@ export function logout(revocations: RevocationStore): RequestHandler {
     }
     await revocations.revoke(payload);
     res.status(204).end();
-  };
+  });
 }
