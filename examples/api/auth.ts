@@ -9,22 +9,29 @@ declare global {
   namespace Express {
     /** What `loadUser` puts on `req.user` in this API. */
     interface User {
-      id: number;
+      /** The user's UUID, as in their tokens' `sub`. */
+      id: string;
       username: string;
       admin: boolean;
     }
   }
 }
 
+/** A UUID as `crypto.randomUUID()` writes it (lower case): anything else names no user. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** The user as the API shows it: never the password hash or salt. */
 export function publicUser(row: UserRow): Express.User {
   return { id: row.id, username: row.username, admin: row.admin === 1 };
 }
 
-/** The token's `sub` is the user's id; a deleted user is `undefined`, which tokenRequired answers with 401 User not found. */
+/**
+ * The token's `sub` is the user's UUID, made when the user was created, so a token names no one
+ * else in any database; a deleted user is `undefined`, which tokenRequired answers with 401 User not found.
+ */
 export function userLoader(store: Store): (payload: TokenPayload) => Express.User | undefined {
   return (payload) => {
-    const row = payload.sub !== undefined && /^\d{1,15}$/.test(payload.sub) ? store.users.byId(Number(payload.sub)) : undefined;
+    const row = payload.sub !== undefined && UUID.test(payload.sub) ? store.users.byId(payload.sub) : undefined;
     return row && publicUser(row);
   };
 }

@@ -1,10 +1,11 @@
 // POST /logout: the presented token is revoked, and refused from then on by every protected route.
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/index.js';
 import { ENVELOPE } from '../helpers/app.js';
 import { makeToken, now, SECRET } from '../helpers/tokens.js';
-import { addUser, ADMIN_ID, ADMIN_PASSWORD, envelope, login, freshApiPerTest, tokenFor, type Api } from './helpers.js';
+import { addUser, ADMIN_PASSWORD, envelope, login, freshApiPerTest, tokenFor, type Api } from './helpers.js';
 
 let api: Api;
 freshApiPerTest((started) => {
@@ -37,8 +38,8 @@ describe('POST /logout', () => {
   });
 
   it.each(PROTECTED)('then refuses the token on %s with 401 Token revoked, changing nothing', async (_route, send) => {
-    await api.client.post('/items').set('token', tokenFor(ADMIN_ID)).send({ name: 'apple' }).expect(201);
-    await addUser(api.client, 'bob');
+    await api.client.post('/items').set('token', tokenFor(api.adminId)).send({ name: 'apple' }).expect(201);
+    await addUser(api, 'bob');
     const token = await adminToken();
     await api.client.post('/logout').set('token', token).expect(204);
 
@@ -51,8 +52,8 @@ describe('POST /logout', () => {
   });
 
   it.each(PROTECTED)('leaves the user’s other tokens working on %s', async (_route, send, status) => {
-    await api.client.post('/items').set('token', tokenFor(ADMIN_ID)).send({ name: 'apple' }).expect(201);
-    await addUser(api.client, 'bob');
+    await api.client.post('/items').set('token', tokenFor(api.adminId)).send({ name: 'apple' }).expect(201);
+    await addUser(api, 'bob');
     const [loggedOut, other] = [await adminToken(), await adminToken()];
     await api.client.post('/logout').set('token', loggedOut).expect(204);
     await send(other).expect(status);
@@ -74,11 +75,11 @@ describe('POST /logout', () => {
     const token = await adminToken();
     await api.client.post('/logout').set('token', token).expect(204);
     const again = await adminToken();
-    expect((await api.client.get('/me').set('token', again).expect(200)).body).toEqual({ id: 1, username: 'admin', admin: true });
+    expect((await api.client.get('/me').set('token', again).expect(200)).body).toEqual({ id: api.adminId, username: 'admin', admin: true });
   });
 
   it('only revokes the user’s own token, not another user’s', async () => {
-    await addUser(api.client, 'bob', 'bob-password');
+    await addUser(api, 'bob', 'bob-password');
     const bob = await login(api.client, 'bob', 'bob-password');
     await api.client.post('/logout').set('token', await adminToken()).expect(204);
     await api.client.get('/me').set('token', bob).expect(200);
@@ -89,7 +90,7 @@ describe('POST /logout', () => {
     ['an empty token', '', ENVELOPE.missing],
     ['a bad token', 'not.a.token', ENVELOPE.invalid],
     ['an expired token', makeToken({ sub: '1', jti: 'old', iat: now() - 7200, exp: now() - 3600 }), ENVELOPE.expired],
-    ['the token of a user that does not exist', makeToken({ sub: '99', jti: 'ghost', exp: now() + 60 }), ENVELOPE.noUser],
+    ['the token of a user that does not exist', makeToken({ sub: randomUUID(), jti: 'ghost', exp: now() + 60 }), ENVELOPE.noUser],
   ])('refuses %s as every protected route does, revoking nothing', async (_case, token, body) => {
     const req = api.client.post('/logout');
     const res = await (token === undefined ? req : req.set('token', token)).expect(Number(body.code));
@@ -100,7 +101,7 @@ describe('POST /logout', () => {
   });
 
   it('answers a valid token without jti with 400: it cannot be revoked by id', async () => {
-    const token = tokenFor(ADMIN_ID); // made by hand, without jti
+    const token = tokenFor(api.adminId); // made by hand, without jti
     const res = await api.client.post('/logout').set('token', token).expect(400);
     expect(res.body).toEqual(envelope(400, 'Bad Request', 'Token without jti cannot be revoked'));
     await api.client.get('/me').set('token', token).expect(200);

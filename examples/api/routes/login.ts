@@ -5,7 +5,7 @@ import type { Store } from '../db.js';
 import { passErrors, sendError } from '../errors.js';
 import { noUserHash, verifyPassword } from '../passwords.js';
 
-/** POST /login {username, password} -> {token}: the token's `sub` is the user's id. */
+/** POST /login {username, password} -> {token}: the token's `sub` is the user's UUID. */
 export function login(store: Store, secret: string): RequestHandler {
   return passErrors(async (req, res) => {
     const credentials = readCredentials(req.body);
@@ -20,7 +20,7 @@ export function login(store: Store, secret: string): RequestHandler {
       sendError(res, 401, 'Invalid username or password');
       return;
     }
-    const token = signToken({ sub: String(user.id), name: user.username }, { secret });
+    const token = signToken({ sub: user.id, name: user.username }, { secret });
     res.set('Cache-Control', 'no-store').json({ token });
   });
 }
