@@ -1,8 +1,6 @@
 // Who the token's user is (loadUser for tokenRequired), and the admin-only guard.
-import type { RequestHandler } from 'express';
-import type { TokenPayload } from '../../src/index.js';
+import { requireClaims, type TokenPayload } from '../../src/index.js';
 import type { Store, UserRow } from './db.js';
-import { sendError } from './errors.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -36,8 +34,8 @@ export function userLoader(store: Store): (payload: TokenPayload) => Express.Use
   };
 }
 
-/** After tokenRequired: only admins go on, others get a 403 envelope. */
-export const adminOnly: RequestHandler = (req, res, next) => {
-  if (req.user?.admin === true) next();
-  else sendError(res, 403, 'Admins only');
-};
+/**
+ * After tokenRequired: the library's predicate guard lets admins on (as the database has them
+ * now, on `req.user`, not as a claim frozen in the token); others get its 403 Insufficient permissions.
+ */
+export const adminOnly = requireClaims((_payload, req) => req.user?.admin === true);

@@ -1,10 +1,12 @@
 // GET /me, and the admin-only POST /users and DELETE /users/:name.
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../examples/api/body.js';
-import { ENVELOPE } from '../helpers/app.js';
-import { makeToken, now } from '../helpers/tokens.js';
-import { addUser, envelope, login, freshApiPerTest, storedUsernames, tokenFor, UUID, type Api } from './helpers.js';
+import { ENVELOPE, EXPRESS } from '../helpers/app.js';
+import { makeToken, now, validToken } from '../helpers/tokens.js';
+import { addUser, envelope, login, freshApiPerTest, startApi, storedUsernames, tempDir, tokenFor, UUID, type Api } from './helpers.js';
 
 let api: Api;
 freshApiPerTest((started) => {
@@ -13,9 +15,12 @@ freshApiPerTest((started) => {
 
 const names = (): string[] => storedUsernames(api.file);
 
-const ADMINS_ONLY = envelope(403, 'Forbidden', 'Admins only');
+/** requireClaims's refusal: the library's 403 envelope, not cached. */
 async function expectForbidden(req: ReturnType<Api['client']['get']>): Promise<void> {
-  expect((await req.expect(403)).body).toEqual(ADMINS_ONLY);
+  const res = await req.expect(403);
+  expect(res.body).toEqual(ENVELOPE.forbidden);
+  expect(res.headers['cache-control']).toBe('no-store');
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
 }
 
 describe('GET /me', () => {
@@ -152,5 +157,45 @@ describe('DELETE /users/:name (admins only)', () => {
     const req = api.client.delete('/users/bob');
     expect((await (token === undefined ? req : req.set('token', token)).expect(Number(body.code))).body).toEqual(body);
     expect(names()).toEqual(['admin', 'bob']);
+  });
+});
+
+describe.each(EXPRESS)('the admin-only routes use requireClaims with a predicate on req.user (%s)', (_name, express) => {
+  const temp = tempDir();
+  let app: Api;
+  beforeEach(async () => {
+    app = await startApi(join(temp.dir, `${_name}-${String(Date.now())}.db`), { express });
+  });
+  afterEach(() => {
+    app.db.close();
+  });
+  afterAll(() => {
+    temp.remove();
+  });
+
+  const adminRoutes = (token: string) => [
+    app.client.post('/users').set('token', token).send({ username: 'eve', password: 'eve-password' }),
+    app.client.delete('/users/bob').set('token', token),
+  ];
+
+  it('lets the admin through (201, 204) and refuses a user with the library’s 403, not cached, changing nothing', async () => {
+    const bob = await addUser(app, 'bob');
+    for (const req of adminRoutes(tokenFor(bob))) await expectForbidden(req);
+    expect(storedUsernames(app.file)).toEqual(['admin', 'bob']);
+    const [create, remove] = adminRoutes(tokenFor(app.adminId));
+    expect((await create!.expect(201)).body).toEqual({ id: expect.stringMatching(UUID), username: 'eve', admin: false });
+    expect((await remove!.expect(204)).text).toBe('');
+    expect(storedUsernames(app.file)).toEqual(['admin', 'eve']);
+  });
+
+  it('trusts the database, not the token: an `admin: true` claim makes no admin, and an admin demoted in the file is refused at once', async () => {
+    const bob = await addUser(app, 'bob');
+    for (const req of adminRoutes(validToken({ sub: bob, admin: true }))) await expectForbidden(req);
+    const adminToken = tokenFor(app.adminId);
+    const raw = new Database(app.file);
+    raw.prepare('UPDATE users SET admin = 0 WHERE id = ?').run(app.adminId);
+    raw.close();
+    for (const req of adminRoutes(adminToken)) await expectForbidden(req);
+    expect(storedUsernames(app.file)).toEqual(['admin', 'bob']);
   });
 });
