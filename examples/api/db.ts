@@ -74,6 +74,10 @@ export function openDatabase(path: string) {
   const insertItem = db.prepare<[string, string], Item>(`INSERT INTO items (name, created_by) VALUES (?, ?) RETURNING ${ITEM}`);
   const updateItem = db.prepare<[string, number], Item>(`UPDATE items SET name = ?, updated_at = ${NOW} WHERE id = ? RETURNING ${ITEM}`);
   const deleteItem = db.prepare<[number]>('DELETE FROM items WHERE id = ?');
+  // Every write runs in a transaction of its own, so that a failed COMMIT (a full disk, any SQLite
+  // error) throws and is answered 500, and nothing of it stays. Outside one, `.get()` on
+  // `INSERT … RETURNING` hands back the row before the commit and drops the commit's error.
+  const write = <A extends unknown[], R>(run: (...args: A) => R): ((...args: A) => R) => db.transaction(run);
   // Its own table in this file; the app's default RevocationStore (REDIS_URL replaces it).
   const revocations = new SqliteRevocationStore(db);
 
@@ -83,19 +87,19 @@ export function openDatabase(path: string) {
       byId: (id: string): UserRow | undefined => userById.get(id),
       hasAdmin: (): boolean => anyAdmin.get() !== undefined,
       /** The new user's id (a random UUID), or `undefined` when the name is taken (names ignore case). */
-      insert: (user: NewUser): string | undefined =>
-        insertUser.get(randomUUID(), user.username, user.passwordHash, user.salt, user.admin ? 1 : 0)?.id,
+      insert: write((user: NewUser): string | undefined =>
+        insertUser.get(randomUUID(), user.username, user.passwordHash, user.salt, user.admin ? 1 : 0)?.id),
       /** Whether a user was deleted. */
-      delete: (username: string): boolean => deleteUser.run(username).changes > 0,
+      delete: write((username: string): boolean => deleteUser.run(username).changes > 0),
     },
     items: {
       list: (): Item[] => listItems.all(),
       byId: (id: number): Item | undefined => itemById.get(id),
-      insert: (name: string, createdBy: string): Item => insertItem.get(name, createdBy)!,
+      insert: write((name: string, createdBy: string): Item => insertItem.get(name, createdBy)!),
       /** The updated item, or `undefined` when there is none with this id. */
-      update: (id: number, name: string): Item | undefined => updateItem.get(name, id),
+      update: write((id: number, name: string): Item | undefined => updateItem.get(name, id)),
       /** Whether an item was deleted. */
-      delete: (id: number): boolean => deleteItem.run(id).changes > 0,
+      delete: write((id: number): boolean => deleteItem.run(id).changes > 0),
     },
     revocations,
     /** Stops the revocations' sweep timer and closes the file. */
