@@ -33,7 +33,7 @@ export function tempDir(): { dir: string; remove: () => void } {
  * The app on the database file `file` (created with its admin when new); revocations in that
  * file unless `revocations` is given; on Express 5 unless `express` is given.
  */
-export async function startApi(file: string, options: Pick<AppOptions, 'revocations' | 'express'> = {}): Promise<Api> {
+export async function startApi(file: string, options: Pick<AppOptions, 'revocations' | 'express' | 'clockTolerance'> = {}): Promise<Api> {
   const db = openDatabase(file);
   await ensureAdmin(db, ADMIN_PASSWORD);
   const logs: string[] = [];

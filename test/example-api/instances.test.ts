@@ -8,7 +8,7 @@ import { verifyToken, type TokenPayload } from '../../src/index.js';
 import { RedisRevocationStore } from '../../src/redis.js';
 import { ENVELOPE, EXPRESS, type ExpressFactory } from '../helpers/app.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { SECRET } from '../helpers/tokens.js';
+import { makeToken, SECRET } from '../helpers/tokens.js';
 import { addUser, ADMIN_PASSWORD, envelope, login, startApi, storedUsernames, tempDir, UUID, type Api } from './helpers.js';
 
 const temp = tempDir();
@@ -94,6 +94,17 @@ describe('two instances sharing one redis-server', () => {
     // Another instance on the same file, with its own client of the same Redis, refuses it too.
     const fresh = await instance('redis-only.db', await redisClient());
     expect((await fresh.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
+  });
+
+  it('gives Redis the app’s clockTolerance on logout: the key lives until ceil(exp + clockTolerance)', async () => {
+    const redis = await redisClient();
+    const api = await startApi(join(temp.dir, 'redis-tolerant.db'), { revocations: new RedisRevocationStore(redis), clockTolerance: 30 });
+    apis.push(api);
+    const exp = Math.floor(Date.now() / 1000) - 10.5; // past exp, inside the tolerance
+    const token = makeToken({ sub: api.adminId, jti: 'late-redis', iat: exp - 3600, exp });
+    await api.client.post('/logout').set('token', token).expect(204);
+    expect(await redis.sendCommand(['PEXPIRETIME', 'express-token-required:revoked:late-redis'])).toBe(Math.ceil(exp + 30) * 1000);
+    expect((await api.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
   });
 
   it('answers 500 through the app’s error handler while Redis is unreachable, never letting the token through', async () => {

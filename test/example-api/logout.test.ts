@@ -1,11 +1,12 @@
 // POST /logout: the presented token is revoked, and refused from then on by every protected route.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyToken } from '../../src/index.js';
-import { ENVELOPE } from '../helpers/app.js';
+import { ENVELOPE, EXPRESS } from '../helpers/app.js';
 import { makeToken, now, SECRET } from '../helpers/tokens.js';
-import { addUser, ADMIN_PASSWORD, envelope, login, freshApiPerTest, tokenFor, type Api } from './helpers.js';
+import { addUser, ADMIN_PASSWORD, envelope, login, freshApiPerTest, startApi, tempDir, tokenFor, type Api } from './helpers.js';
 
 let api: Api;
 freshApiPerTest((started) => {
@@ -112,5 +113,47 @@ describe('POST /logout', () => {
     api.db.close();
     expect((await api.client.post('/logout').set('token', token).expect(500)).body).toEqual(envelope(500, 'Internal Server Error', 'Internal Server Error'));
     expect((await api.client.get('/me').set('token', token).expect(500)).body).toEqual(envelope(500, 'Internal Server Error', 'Internal Server Error'));
+  });
+});
+
+describe.each(EXPRESS)('with the app’s clockTolerance (%s)', (_name, express) => {
+  const temp = tempDir();
+  let tolerant: Api;
+  beforeEach(async () => {
+    tolerant = await startApi(join(temp.dir, `${_name}-${String(Date.now())}.db`), { express, clockTolerance: 30 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    tolerant.db.close();
+  });
+  afterAll(() => {
+    temp.remove();
+  });
+
+  it('revokes a token past its exp but inside the tolerance until ceil(exp + clockTolerance), every second the guards accept it', async () => {
+    const T = now();
+    const exp = T - 10.5; // fractional, as some issuers write it
+    const token = makeToken({ sub: tolerant.adminId, jti: 'late', iat: T - 3600, exp });
+    await tolerant.client.get('/me').set('token', token).expect(200);
+    const res = await tolerant.client.post('/logout').set('token', token).expect(204);
+    expect(res.text).toBe('');
+    const raw = new Database(tolerant.file, { readonly: true });
+    expect(raw.prepare('SELECT jti, expires_at FROM revoked_tokens').all()).toEqual([{ jti: 'late', expires_at: Math.ceil(exp + 30) }]);
+    raw.close();
+    expect((await tolerant.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
+
+    // The last second the guards would accept the token, the entry still counts; then both refuse it by expiry.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime((Math.ceil(exp + 30) - 0.001) * 1000);
+    expect((await tolerant.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
+    vi.setSystemTime(Math.ceil(exp + 30) * 1000);
+    expect((await tolerant.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.expired);
+    expect(tolerant.db.revocations.sweep()).toBe(1);
+  });
+
+  it('refuses a token past exp and the tolerance as expired, revoking nothing', async () => {
+    const token = makeToken({ sub: tolerant.adminId, jti: 'old', iat: now() - 3600, exp: now() - 31 });
+    expect((await tolerant.client.post('/logout').set('token', token).expect(401)).body).toEqual(ENVELOPE.expired);
+    expect(await tolerant.db.revocations.isRevoked({ jti: 'old' })).toBe(false);
   });
 });
