@@ -1,5 +1,5 @@
 // The example API: every route and its guard in one place. Tests build it with createApp.
-import express, { type Express } from 'express';
+import expressFive, { type Express } from 'express';
 import { tokenRequired, type RevocationStore, type TokenPayload } from '../../src/index.js';
 import { adminOnly, userLoader } from './auth.js';
 import type { Store } from './db.js';
@@ -22,14 +22,23 @@ export interface AppOptions {
    * RedisRevocationStore when REDIS_URL is set. Defaults to the SQLite one in `db`.
    */
   readonly revocations?: RevocationStore;
+  /**
+   * Seconds of leeway on `exp` and `nbf`, for servers whose clocks differ, given to both guards
+   * and to every logout, so that a revocation lasts as long as the guards accept the token.
+   * Defaults to `0`.
+   */
+  readonly clockTolerance?: number;
+  /** The Express to build the app with: Express 5 by default; the tests pass Express 4 too. */
+  readonly express?: typeof expressFive;
 }
 
-export function createApp({ db, secret, log = () => undefined, revocations = db.revocations }: AppOptions): Express {
+export function createApp(options: AppOptions): Express {
+  const { db, secret, log = () => undefined, revocations = db.revocations, clockTolerance = 0, express = expressFive } = options;
   const loadUser = userLoader(db);
   const isRevoked = (payload: TokenPayload) => revocations.isRevoked(payload);
   // One guard for every method, one for writes only; both refuse logged-out tokens and load the user from the database.
-  const signedIn = tokenRequired({ secret, isRevoked, loadUser });
-  const signedInToWrite = tokenRequired({ secret, methods: ['POST', 'PUT', 'DELETE'], isRevoked, loadUser });
+  const signedIn = tokenRequired({ secret, clockTolerance, isRevoked, loadUser });
+  const signedInToWrite = tokenRequired({ secret, clockTolerance, methods: ['POST', 'PUT', 'DELETE'], isRevoked, loadUser });
 
   const app = express();
   app.disable('x-powered-by');
@@ -37,8 +46,8 @@ export function createApp({ db, secret, log = () => undefined, revocations = db.
   app.use(express.json({ limit: '16kb' }));
 
   app.post('/login', login(db, secret));
-  app.post('/logout', signedIn, logout(revocations));
-  app.use('/items', signedInToWrite, items(db));
+  app.post('/logout', signedIn, logout(revocations, { clockTolerance }));
+  app.use('/items', signedInToWrite, items(db, express.Router()));
   app.get('/me', signedIn, me);
   app.post('/users', signedIn, adminOnly, createUser(db));
   app.delete('/users/:name', signedIn, adminOnly, deleteUser(db));

@@ -1,9 +1,16 @@
 // Every error answer is the envelope tokenRequired uses: {"code":"404","status":"Not Found","message":"..."}.
 import { STATUS_CODES } from 'node:http';
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 
 export function sendError(res: Response, status: number, message: string): void {
   res.status(status).json({ code: String(status), status: STATUS_CODES[status], message });
+}
+
+/** An async handler whose rejection reaches the error handler on Express 4 too (Express 5 does that by itself). */
+export function passErrors<P>(handler: (req: Request<P>, res: Response) => Promise<void>): RequestHandler<P> {
+  return (req, res, next: NextFunction) => {
+    handler(req, res).catch(next);
+  };
 }
 
 export const notFound: RequestHandler = (_req, res) => {

@@ -1,8 +1,8 @@
 // Revoked tokens in the API's own SQLite file: the embedded default when REDIS_URL is not set.
 import type { Database, Statement } from 'better-sqlite3';
 import type { RevocationStore, RevokeOptions, TokenPayload } from '../../src/index.js';
-// The rules every store shares (by `jti`, until the token's `exp`), as the Redis store applies them.
-import { lookupId, revocableId, revocationExpiry } from '../../src/revocation.js';
+// The rules every store shares (by `jti`, until ceil(exp + clockTolerance)), as the Redis store applies them.
+import { lookupId, revocableId, revocationExpiry, revokeTolerance, toleranceOption } from '../../src/revocation.js';
 
 export interface SqliteRevocationStoreOptions {
   /**
@@ -11,12 +11,19 @@ export interface SqliteRevocationStoreOptions {
    * Defaults to one minute.
    */
   readonly sweepEvery?: number;
+  /**
+   * The `clockTolerance` (seconds) of the `tokenRequired` that checks these tokens, used by
+   * every `revoke` that does not pass its own: an entry is kept until `exp + clockTolerance`,
+   * rounded up to the second. Defaults to `0`.
+   */
+  readonly clockTolerance?: number | undefined;
 }
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS revoked_tokens (
     jti TEXT PRIMARY KEY NOT NULL,
-    -- The token's exp, in seconds since the epoch; NULL for a token without exp (revoked for good).
+    -- ceil(exp + clockTolerance), in seconds since the epoch: the first second verification refuses
+    -- the token by itself; NULL for a token without exp (revoked for good).
     expires_at REAL
   ) STRICT;
   CREATE INDEX IF NOT EXISTS revoked_tokens_expires_at ON revoked_tokens (expires_at);
@@ -38,9 +45,13 @@ export class SqliteRevocationStore implements RevocationStore {
   readonly #find: Statement<[string, number], { found: 1 }>;
   readonly #sweep: Statement<[number]>;
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #clockTolerance: number;
 
-  constructor(db: Database, { sweepEvery = 60_000 }: SqliteRevocationStoreOptions = {}) {
+  constructor(db: Database, options: SqliteRevocationStoreOptions = {}) {
+    const { sweepEvery = 60_000 } = options;
     if (!Number.isSafeInteger(sweepEvery) || sweepEvery < 0) throw new TypeError(`sweepEvery must be a whole number of milliseconds (got ${String(sweepEvery)})`);
+    // Checked as RedisRevocationStore checks it (a finite number of seconds, 0 or more).
+    this.#clockTolerance = toleranceOption({ ...options });
     this.#db = db;
     db.exec(SCHEMA);
     // Revoking twice is fine; a revocation is never shortened (NULL, "for good", wins).
@@ -64,13 +75,14 @@ export class SqliteRevocationStore implements RevocationStore {
   }
 
   /**
-   * Revokes the token by its `jti` until its own `exp`. Rejects with a `TypeError` when the
-   * token has no `jti`; writes nothing for a token already expired.
+   * Revokes the token by its `jti` until `exp + clockTolerance` (rounded up to the second), the
+   * tolerance of `options` or else the store's. Rejects with a `TypeError` when the token has no
+   * `jti`; writes nothing for a token past that time, and revokes one past `exp` but inside it.
    */
-  revoke = (payload: TokenPayload, _options?: RevokeOptions): Promise<void> =>
+  revoke = (payload: TokenPayload, options?: RevokeOptions): Promise<void> =>
     new Promise((resolve) => {
       const jti = revocableId(payload);
-      const at = revocationExpiry(payload);
+      const at = revocationExpiry(payload, revokeTolerance(options, this.#clockTolerance));
       if (at === undefined || at > Date.now()) {
         this.#db.transaction(() => {
           this.sweep();

@@ -1,7 +1,7 @@
 // 404 and 500 as envelopes, and the request log.
 import { describe, expect, it } from 'vitest';
 import { ENVELOPE } from '../helpers/app.js';
-import { ADMIN_ID, envelope, freshApiPerTest, tokenFor, type Api } from './helpers.js';
+import { envelope, freshApiPerTest, tokenFor, type Api } from './helpers.js';
 
 let api: Api;
 freshApiPerTest((started) => {
@@ -26,7 +26,7 @@ describe('unknown routes', () => {
 
   it('are behind the guard under /items, for the guarded methods', async () => {
     expect((await api.client.delete('/items').expect(400)).body).toEqual(ENVELOPE.missing);
-    expect((await api.client.delete('/items').set('token', tokenFor(ADMIN_ID)).expect(404)).body).toEqual(ROUTE_NOT_FOUND);
+    expect((await api.client.delete('/items').set('token', tokenFor(api.adminId)).expect(404)).body).toEqual(ROUTE_NOT_FOUND);
   });
 });
 
@@ -41,14 +41,14 @@ describe('unexpected errors', () => {
 
   it('in loadUser (a database failure) answer 500, not 401', async () => {
     api.db.close();
-    const res = await api.client.get('/me').set('token', tokenFor(ADMIN_ID)).expect(500);
+    const res = await api.client.get('/me').set('token', tokenFor(api.adminId)).expect(500);
     expect(res.body).toEqual(envelope(500, 'Internal Server Error', 'Internal Server Error'));
   });
 });
 
 describe('the request log', () => {
   it('has one line per request: time, method, path, status, duration; never the token', async () => {
-    const token = tokenFor(ADMIN_ID);
+    const token = tokenFor(api.adminId);
     await api.client.get('/items?sort=name').expect(200);
     await api.client.post('/items').set('token', token).send({ name: 'apple' }).expect(201);
     await api.client.get('/nope').expect(404);

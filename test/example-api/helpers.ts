@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import { afterEach, beforeEach } from 'vitest';
 import { ensureAdmin } from '../../examples/api/admin.js';
@@ -18,6 +19,8 @@ export interface Api {
   readonly file: string;
   /** Lines the app logged. */
   readonly logs: string[];
+  /** The admin's UUID, the `sub` of their tokens. */
+  readonly adminId: string;
 }
 
 /** A temp folder for one test file; removed by the returned cleanup. */
@@ -26,13 +29,16 @@ export function tempDir(): { dir: string; remove: () => void } {
   return { dir, remove: () => { rmSync(dir, { recursive: true, force: true }); } };
 }
 
-/** The app on the database file `file` (created with its admin when new); revocations in that file unless `revocations` is given. */
-export async function startApi(file: string, { revocations }: Pick<AppOptions, 'revocations'> = {}): Promise<Api> {
+/**
+ * The app on the database file `file` (created with its admin when new); revocations in that
+ * file unless `revocations` is given; on Express 5 unless `express` is given.
+ */
+export async function startApi(file: string, options: Pick<AppOptions, 'revocations' | 'express' | 'clockTolerance'> = {}): Promise<Api> {
   const db = openDatabase(file);
   await ensureAdmin(db, ADMIN_PASSWORD);
   const logs: string[] = [];
-  const app = createApp({ db, secret: SECRET, log: (line) => logs.push(line), ...(revocations && { revocations }) });
-  return { client: request(app), db, file, logs };
+  const app = createApp({ ...options, db, secret: SECRET, log: (line) => logs.push(line) });
+  return { client: request(app), db, file, logs, adminId: db.users.byName('admin')!.id };
 }
 
 /** A fresh API on a new database file in a temp folder for each test of the calling file. */
@@ -50,11 +56,14 @@ export function freshApiPerTest(use: (api: Api) => void): void {
   });
 }
 
-/** The admin is the first user: id 1. */
-export const ADMIN_ID = 1;
+/** A user's id: a UUID as `crypto.randomUUID()` writes it. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** The `sub` of a token, read without verifying it (for tokens of a server whose secret the test does not hold). */
+export const subOf = (token: string): unknown => (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown }).sub;
 
 /** A valid token for the user with this id, made without the app (test SECRET, one hour). */
-export const tokenFor = (id: number): string => validToken({ sub: String(id) });
+export const tokenFor = (id: string): string => validToken({ sub: id });
 
 export async function login(client: Api['client'], username: string, password: string): Promise<string> {
   const res = await client.post('/login').send({ username, password }).expect(200);
@@ -62,9 +71,19 @@ export async function login(client: Api['client'], username: string, password: s
 }
 
 /** Creates a user through the API, as the admin; resolves to its id. */
-export async function addUser(client: Api['client'], username: string, password = 'password-of-' + username): Promise<number> {
-  const res = await client.post('/users').set('token', tokenFor(ADMIN_ID)).send({ username, password }).expect(201);
-  return (res.body as { id: number }).id;
+export async function addUser(api: Api, username: string, password = 'password-of-' + username): Promise<string> {
+  const res = await api.client.post('/users').set('token', tokenFor(api.adminId)).send({ username, password }).expect(201);
+  return (res.body as { id: string }).id;
+}
+
+/** The user names in the database file, read with a connection of its own, in creation order. */
+export function storedUsernames(file: string): string[] {
+  const raw = new Database(file, { readonly: true });
+  try {
+    return raw.prepare<[], { username: string }>('SELECT username FROM users ORDER BY rowid').all().map((row) => row.username);
+  } finally {
+    raw.close();
+  }
 }
 
 /** The JSON envelope of every error answer. */

@@ -19,20 +19,20 @@ afterAll(() => {
 const BAD_CREDENTIALS = envelope(401, 'Unauthorized', 'Invalid username or password');
 
 describe('POST /login', () => {
-  it('answers good credentials with {token}: sub is the user id, one hour, not cached', async () => {
+  it('answers good credentials with {token}: sub is the user’s UUID, one hour, not cached', async () => {
     const res = await api.client.post('/login').send({ username: 'admin', password: ADMIN_PASSWORD }).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(Object.keys(res.body as object)).toEqual(['token']);
     const payload = await verifyToken((res.body as { token: string }).token, { secret: SECRET });
-    expect(payload).toEqual({ sub: '1', name: 'admin', iat: expect.any(Number), exp: payload.iat! + 3600, jti: expect.any(String) });
+    expect(payload).toEqual({ sub: api.adminId, name: 'admin', iat: expect.any(Number), exp: payload.iat! + 3600, jti: expect.any(String) });
     expect(Math.abs(payload.iat! - now())).toBeLessThanOrEqual(5);
   });
 
   it('gives a token that the protected routes accept', async () => {
     const { token } = (await api.client.post('/login').send({ username: 'admin', password: ADMIN_PASSWORD }).expect(200)).body as { token: string };
     const res = await api.client.get('/me').set('token', token).expect(200);
-    expect(res.body).toEqual({ id: 1, username: 'admin', admin: true });
+    expect(res.body).toEqual({ id: api.adminId, username: 'admin', admin: true });
   });
 
   it('matches user names whatever their case', async () => {

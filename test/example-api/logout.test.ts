@@ -1,10 +1,12 @@
 // POST /logout: the presented token is revoked, and refused from then on by every protected route.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyToken } from '../../src/index.js';
-import { ENVELOPE } from '../helpers/app.js';
+import { ENVELOPE, EXPRESS } from '../helpers/app.js';
 import { makeToken, now, SECRET } from '../helpers/tokens.js';
-import { addUser, ADMIN_ID, ADMIN_PASSWORD, envelope, login, freshApiPerTest, tokenFor, type Api } from './helpers.js';
+import { addUser, ADMIN_PASSWORD, envelope, login, freshApiPerTest, startApi, tempDir, tokenFor, type Api } from './helpers.js';
 
 let api: Api;
 freshApiPerTest((started) => {
@@ -37,8 +39,8 @@ describe('POST /logout', () => {
   });
 
   it.each(PROTECTED)('then refuses the token on %s with 401 Token revoked, changing nothing', async (_route, send) => {
-    await api.client.post('/items').set('token', tokenFor(ADMIN_ID)).send({ name: 'apple' }).expect(201);
-    await addUser(api.client, 'bob');
+    await api.client.post('/items').set('token', tokenFor(api.adminId)).send({ name: 'apple' }).expect(201);
+    await addUser(api, 'bob');
     const token = await adminToken();
     await api.client.post('/logout').set('token', token).expect(204);
 
@@ -51,8 +53,8 @@ describe('POST /logout', () => {
   });
 
   it.each(PROTECTED)('leaves the user’s other tokens working on %s', async (_route, send, status) => {
-    await api.client.post('/items').set('token', tokenFor(ADMIN_ID)).send({ name: 'apple' }).expect(201);
-    await addUser(api.client, 'bob');
+    await api.client.post('/items').set('token', tokenFor(api.adminId)).send({ name: 'apple' }).expect(201);
+    await addUser(api, 'bob');
     const [loggedOut, other] = [await adminToken(), await adminToken()];
     await api.client.post('/logout').set('token', loggedOut).expect(204);
     await send(other).expect(status);
@@ -74,11 +76,11 @@ describe('POST /logout', () => {
     const token = await adminToken();
     await api.client.post('/logout').set('token', token).expect(204);
     const again = await adminToken();
-    expect((await api.client.get('/me').set('token', again).expect(200)).body).toEqual({ id: 1, username: 'admin', admin: true });
+    expect((await api.client.get('/me').set('token', again).expect(200)).body).toEqual({ id: api.adminId, username: 'admin', admin: true });
   });
 
   it('only revokes the user’s own token, not another user’s', async () => {
-    await addUser(api.client, 'bob', 'bob-password');
+    await addUser(api, 'bob', 'bob-password');
     const bob = await login(api.client, 'bob', 'bob-password');
     await api.client.post('/logout').set('token', await adminToken()).expect(204);
     await api.client.get('/me').set('token', bob).expect(200);
@@ -89,7 +91,7 @@ describe('POST /logout', () => {
     ['an empty token', '', ENVELOPE.missing],
     ['a bad token', 'not.a.token', ENVELOPE.invalid],
     ['an expired token', makeToken({ sub: '1', jti: 'old', iat: now() - 7200, exp: now() - 3600 }), ENVELOPE.expired],
-    ['the token of a user that does not exist', makeToken({ sub: '99', jti: 'ghost', exp: now() + 60 }), ENVELOPE.noUser],
+    ['the token of a user that does not exist', makeToken({ sub: randomUUID(), jti: 'ghost', exp: now() + 60 }), ENVELOPE.noUser],
   ])('refuses %s as every protected route does, revoking nothing', async (_case, token, body) => {
     const req = api.client.post('/logout');
     const res = await (token === undefined ? req : req.set('token', token)).expect(Number(body.code));
@@ -100,7 +102,7 @@ describe('POST /logout', () => {
   });
 
   it('answers a valid token without jti with 400: it cannot be revoked by id', async () => {
-    const token = tokenFor(ADMIN_ID); // made by hand, without jti
+    const token = tokenFor(api.adminId); // made by hand, without jti
     const res = await api.client.post('/logout').set('token', token).expect(400);
     expect(res.body).toEqual(envelope(400, 'Bad Request', 'Token without jti cannot be revoked'));
     await api.client.get('/me').set('token', token).expect(200);
@@ -111,5 +113,47 @@ describe('POST /logout', () => {
     api.db.close();
     expect((await api.client.post('/logout').set('token', token).expect(500)).body).toEqual(envelope(500, 'Internal Server Error', 'Internal Server Error'));
     expect((await api.client.get('/me').set('token', token).expect(500)).body).toEqual(envelope(500, 'Internal Server Error', 'Internal Server Error'));
+  });
+});
+
+describe.each(EXPRESS)('with the app’s clockTolerance (%s)', (_name, express) => {
+  const temp = tempDir();
+  let tolerant: Api;
+  beforeEach(async () => {
+    tolerant = await startApi(join(temp.dir, `${_name}-${String(Date.now())}.db`), { express, clockTolerance: 30 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    tolerant.db.close();
+  });
+  afterAll(() => {
+    temp.remove();
+  });
+
+  it('revokes a token past its exp but inside the tolerance until ceil(exp + clockTolerance), every second the guards accept it', async () => {
+    const T = now();
+    const exp = T - 10.5; // fractional, as some issuers write it
+    const token = makeToken({ sub: tolerant.adminId, jti: 'late', iat: T - 3600, exp });
+    await tolerant.client.get('/me').set('token', token).expect(200);
+    const res = await tolerant.client.post('/logout').set('token', token).expect(204);
+    expect(res.text).toBe('');
+    const raw = new Database(tolerant.file, { readonly: true });
+    expect(raw.prepare('SELECT jti, expires_at FROM revoked_tokens').all()).toEqual([{ jti: 'late', expires_at: Math.ceil(exp + 30) }]);
+    raw.close();
+    expect((await tolerant.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
+
+    // The last second the guards would accept the token, the entry still counts; then both refuse it by expiry.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime((Math.ceil(exp + 30) - 0.001) * 1000);
+    expect((await tolerant.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
+    vi.setSystemTime(Math.ceil(exp + 30) * 1000);
+    expect((await tolerant.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.expired);
+    expect(tolerant.db.revocations.sweep()).toBe(1);
+  });
+
+  it('refuses a token past exp and the tolerance as expired, revoking nothing', async () => {
+    const token = makeToken({ sub: tolerant.adminId, jti: 'old', iat: now() - 3600, exp: now() - 31 });
+    expect((await tolerant.client.post('/logout').set('token', token).expect(401)).body).toEqual(ENVELOPE.expired);
+    expect(await tolerant.db.revocations.isRevoked({ jti: 'old' })).toBe(false);
   });
 });

@@ -78,10 +78,10 @@ describe('revoke and isRevoked', () => {
     expect(rows()).toEqual([]);
   });
 
-  it('keeps the exact exp, fractions of a second included', async () => {
+  it('keeps a fractional exp until the next whole second (rounded up, never down)', async () => {
     const exp = now() + 60.25;
     await store.revoke(token('a', exp));
-    expect(rows()).toEqual([{ jti: 'a', expires_at: exp }]);
+    expect(rows()).toEqual([{ jti: 'a', expires_at: Math.ceil(exp) }]);
   });
 
   it.each([
@@ -193,6 +193,101 @@ describe('expiry and sweeping', () => {
 
   it.each([[-1], [1.5], [Number.NaN]])('refuses sweepEvery %s', (sweepEvery) => {
     expect(() => new SqliteRevocationStore(db, { sweepEvery })).toThrow(TypeError);
+  });
+});
+
+describe('clockTolerance: revoked for every second a token is accepted', () => {
+  const T = 1_800_000_000; // a whole second, so every edge below is exact
+  /** A store with this default tolerance on the same file. */
+  const storeWith = (clockTolerance: number): SqliteRevocationStore => {
+    store.close();
+    store = new SqliteRevocationStore(db, { sweepEvery: 0, clockTolerance });
+    return store;
+  };
+
+  it('defaults to 0: the entry goes at ceil(exp)', async () => {
+    setClock(T);
+    await store.revoke(token('a', T + 10));
+    await store.revoke(token('b', T + 10.2));
+    expect(rows()).toEqual([{ jti: 'a', expires_at: T + 10 }, { jti: 'b', expires_at: T + 11 }]);
+  });
+
+  it.each([
+    ['a whole exp and tolerance', T + 10, 30, T + 40],
+    ['a fractional exp', T + 10.25, 30, T + 41],
+    ['a fractional tolerance', T + 10, 2.5, T + 13],
+    ['both fractional, adding up to a whole second', T + 10.5, 0.5, T + 11],
+  ])('keeps the entry until ceil(exp + clockTolerance): %s', async (_case, exp, clockTolerance, until) => {
+    setClock(T);
+    await storeWith(clockTolerance).revoke(token('a', exp));
+    expect(rows()).toEqual([{ jti: 'a', expires_at: until }]);
+    setClock(until - 0.001);
+    expect(await store.isRevoked({ jti: 'a' })).toBe(true);
+    expect(store.sweep()).toBe(0);
+    setClock(until);
+    expect(await store.isRevoked({ jti: 'a' })).toBe(false);
+    expect(store.sweep()).toBe(1);
+  });
+
+  it('revokes a token past its exp but inside the tolerance (no no-op), and writes nothing once past both', async () => {
+    storeWith(30);
+    setClock(T + 20);
+    await store.revoke(token('late', T + 10));
+    expect(rows()).toEqual([{ jti: 'late', expires_at: T + 40 }]);
+    expect(await store.isRevoked({ jti: 'late' })).toBe(true);
+    setClock(T + 40);
+    await store.revoke(token('too-late', T + 10));
+    expect(rows()).toEqual([{ jti: 'late', expires_at: T + 40 }]);
+  });
+
+  it('takes a per-call { clockTolerance } over the store’s own, both ways', async () => {
+    storeWith(30);
+    setClock(T);
+    await store.revoke(token('wider', T + 10), { clockTolerance: 60 });
+    await store.revoke(token('narrower', T + 10), { clockTolerance: 0 });
+    await store.revoke(token('default', T + 10), {});
+    await store.revoke(token('unset', T + 10), { clockTolerance: undefined });
+    expect(rows()).toEqual([
+      { jti: 'default', expires_at: T + 40 },
+      { jti: 'narrower', expires_at: T + 10 },
+      { jti: 'unset', expires_at: T + 40 },
+      { jti: 'wider', expires_at: T + 70 },
+    ]);
+  });
+
+  it('revokes a token past exp with a per-call tolerance, not without one', async () => {
+    setClock(T + 5);
+    await store.revoke(token('a', T), { clockTolerance: 10 });
+    await store.revoke(token('b', T));
+    expect(rows()).toEqual([{ jti: 'a', expires_at: T + 10 }]);
+    expect(await store.isRevoked({ jti: 'a' })).toBe(true);
+  });
+
+  it('lengthens an entry revoked again with a wider tolerance, never shortens it', async () => {
+    setClock(T);
+    await store.revoke(token('a', T + 10), { clockTolerance: 30 });
+    await store.revoke(token('a', T + 10));
+    expect(rows()).toEqual([{ jti: 'a', expires_at: T + 40 }]);
+    await store.revoke(token('a', T + 10), { clockTolerance: 50 });
+    expect(rows()).toEqual([{ jti: 'a', expires_at: T + 60 }]);
+  });
+
+  it('keeps a token without exp revoked for good, whatever the tolerance', async () => {
+    await storeWith(30).revoke(token('forever', null), { clockTolerance: 5 });
+    expect(rows()).toEqual([{ jti: 'forever', expires_at: null }]);
+  });
+
+  it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY], ['30']])('refuses clockTolerance %s in the constructor and per call (TypeError)', async (clockTolerance) => {
+    expect(() => new SqliteRevocationStore(db, { sweepEvery: 0, clockTolerance: clockTolerance as number })).toThrow(TypeError);
+    expect(() => new SqliteRevocationStore(db, { sweepEvery: 0, clockTolerance: clockTolerance as number })).toThrow(/clockTolerance/);
+    await expect(store.revoke(token('a'), { clockTolerance: clockTolerance as number })).rejects.toThrow(TypeError);
+    expect(rows()).toEqual([]);
+  });
+
+  it('refuses per-call options that are not { clockTolerance } (TypeError), writing nothing', async () => {
+    await expect(store.revoke(token('a'), { clockTolerence: 30 } as never)).rejects.toThrow(/clockTolerence/);
+    await expect(store.revoke(token('a'), 30 as never)).rejects.toThrow(/revoke\(\) options must be an object/);
+    expect(rows()).toEqual([]);
   });
 });
 

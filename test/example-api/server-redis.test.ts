@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVELOPE } from '../helpers/app.js';
 import { freePort, startRedis, type RedisServer } from '../helpers/redis.js';
-import { tempDir } from './helpers.js';
+import { subOf, tempDir, UUID } from './helpers.js';
 import { killAll, launch, stop } from './server-process.js';
 
 const temp = tempDir();
@@ -26,16 +26,18 @@ async function json(url: string, init: { method?: string; headers?: Record<strin
 
 describe('server.ts with REDIS_URL', () => {
   it('two instances: log in and out on one, the token is refused by the other; both exit 0', async () => {
-    // Separate database files: only Redis is shared.
-    const env = (name: string) => ({ DATABASE_PATH: join(temp.dir, name, 'api.db'), SECRET_KEY, ADMIN_PASSWORD: 'change-me-please', REDIS_URL: redis.url });
-    const one = launch(env('one'));
-    const two = launch(env('two'));
-    const [urlOne, urlTwo] = await Promise.all([one.listening, two.listening]);
+    // One secret, so one user store: the same database file, and one Redis for logouts (as the README lays them out).
+    const env = { DATABASE_PATH: join(temp.dir, 'shared', 'api.db'), SECRET_KEY, ADMIN_PASSWORD: 'change-me-please', REDIS_URL: redis.url };
+    const one = launch(env);
+    const urlOne = await one.listening;
+    const two = launch(env);
+    const urlTwo = await two.listening;
     expect(one.output().stdout).toContain(`; revoked tokens in Redis at ${redis.url})`);
 
     const login = await json(`${urlOne}/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: 'change-me-please' }) });
     const { token } = login.body as { token: string };
-    expect(await json(`${urlTwo}/me`, { headers: { token } })).toEqual({ status: 200, body: { id: 1, username: 'admin', admin: true } });
+    expect(subOf(token)).toMatch(UUID);
+    expect(await json(`${urlTwo}/me`, { headers: { token } })).toEqual({ status: 200, body: { id: subOf(token), username: 'admin', admin: true } });
 
     expect(await json(`${urlOne}/logout`, { method: 'POST', headers: { token } })).toEqual({ status: 204, body: null });
     expect(await json(`${urlTwo}/me`, { headers: { token } })).toEqual({ status: 401, body: ENVELOPE.revoked });

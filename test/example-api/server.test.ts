@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENVELOPE } from '../helpers/app.js';
-import { tempDir } from './helpers.js';
+import { subOf, tempDir, UUID } from './helpers.js';
 import { killAll, launch, stop } from './server-process.js';
 
 const temp = tempDir();
@@ -49,7 +49,8 @@ describe('server.ts', () => {
     const server = launch({ DATABASE_PATH: dbPath, ADMIN_PASSWORD: 'another-password' });
     const url = await server.listening;
     expect(await json(`${url}/items/1`)).toEqual({ status: 200, body: expect.objectContaining({ name: 'apple' }) });
-    expect(await json(`${url}/me`, { headers: { token } })).toEqual({ status: 200, body: { id: 1, username: 'admin', admin: true } });
+    expect(subOf(token)).toMatch(UUID);
+    expect(await json(`${url}/me`, { headers: { token } })).toEqual({ status: 200, body: { id: subOf(token), username: 'admin', admin: true } });
     expect(await stop(server, 'SIGINT')).toBe(0);
     expect(server.output().stdout).toContain('note: ADMIN_PASSWORD is only used when the database is first created\n');
     expect(server.output().stdout).toContain('SIGINT: closing the server and the database\nclosed\n');

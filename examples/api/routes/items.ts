@@ -1,12 +1,11 @@
 // /items: reading is public; writing needs a token (tokenRequired with `methods`, in app.ts).
-import { Router } from 'express';
+import type { Router } from 'express';
 import { MESSAGES, readId, readItemName } from '../body.js';
 import type { Store } from '../db.js';
 import { sendError } from '../errors.js';
 
-export function items(store: Store): Router {
-  const router = Router();
-
+/** The routes on `router` (made by the app's own Express). */
+export function items(store: Store, router: Router): Router {
   router.get('/', (_req, res) => {
     res.json({ items: store.items.list() });
   });

@@ -2,12 +2,12 @@ import type { RequestHandler } from 'express';
 import { signToken } from '../../../src/index.js';
 import { MESSAGES, readCredentials } from '../body.js';
 import type { Store } from '../db.js';
-import { sendError } from '../errors.js';
+import { passErrors, sendError } from '../errors.js';
 import { noUserHash, verifyPassword } from '../passwords.js';
 
-/** POST /login {username, password} -> {token}: the token's `sub` is the user's id. */
+/** POST /login {username, password} -> {token}: the token's `sub` is the user's UUID. */
 export function login(store: Store, secret: string): RequestHandler {
-  return async (req, res) => {
+  return passErrors(async (req, res) => {
     const credentials = readCredentials(req.body);
     if (!credentials) {
       sendError(res, 400, MESSAGES.credentials);
@@ -20,7 +20,7 @@ export function login(store: Store, secret: string): RequestHandler {
       sendError(res, 401, 'Invalid username or password');
       return;
     }
-    const token = signToken({ sub: String(user.id), name: user.username }, { secret });
+    const token = signToken({ sub: user.id, name: user.username }, { secret });
     res.set('Cache-Control', 'no-store').json({ token });
-  };
+  });
 }

@@ -2,7 +2,7 @@
 import type { RequestHandler } from 'express';
 import { MESSAGES, newUserProblem, readCredentials } from '../body.js';
 import type { Store } from '../db.js';
-import { sendError } from '../errors.js';
+import { passErrors, sendError } from '../errors.js';
 import { hashPassword } from '../passwords.js';
 
 export const me: RequestHandler = (req, res) => {
@@ -10,7 +10,7 @@ export const me: RequestHandler = (req, res) => {
 };
 
 export function createUser(store: Store): RequestHandler {
-  return async (req, res) => {
+  return passErrors(async (req, res) => {
     const credentials = readCredentials(req.body);
     if (!credentials) {
       sendError(res, 400, MESSAGES.credentials);
@@ -27,7 +27,7 @@ export function createUser(store: Store): RequestHandler {
       return;
     }
     res.status(201).location(`/users/${encodeURIComponent(credentials.username)}`).json({ id, username: credentials.username, admin: false });
-  };
+  });
 }
 
 export function deleteUser(store: Store): RequestHandler<{ name: string }> {
