@@ -1,11 +1,12 @@
-export { tokenRequired } from './middleware.js';
-export { requireClaims, requireScopes } from './guards.js';
-export type { ClaimsCheck, ClaimsPredicate, ClaimValue } from './guards.js';
-export { signToken } from './sign.js';
-export { verifyToken } from './verify-token.js';
-export { TokenError } from './errors.js';
-export type { ErrorEnvelope, TokenErrorOptions, TokenErrorReason, TokenErrorStatus } from './errors.js';
-export type { RevocationStore, RevokeOptions } from './revocation.js';
+// express-token-required: the public surface. The core (src/core/) never imports Express;
+// the adapter (src/express/) is the only part that does.
+import './express/request.js';
+
+export { TokenError } from './core/errors.js';
+export type { ErrorEnvelope, TokenErrorOptions, TokenErrorReason, TokenErrorStatus } from './core/errors.js';
+export type { ClaimsCheck, ClaimValue } from './core/permissions.js';
+export type { RevocationStore, RevokeOptions } from './core/revocation.js';
+export { signToken } from './core/sign.js';
 export type {
   Algorithm,
   Duration,
@@ -13,7 +14,6 @@ export type {
   KeyRingEntry,
   KeyRingMap,
   MaybePromise,
-  MiddlewareOptions,
   Secret,
   SecretKey,
   SecretResolver,
@@ -22,8 +22,11 @@ export type {
   SignOptions,
   TokenHeader,
   TokenPayload,
-  TokenRequiredOptions,
   VerifyClaimOptions,
   VerifyKeyOptions,
   VerifyOptions,
-} from './types.js';
+} from './core/types.js';
+export { verifyToken } from './core/verify-token.js';
+export { requireClaims, requireScopes, type ClaimsPredicate } from './express/guards.js';
+export { tokenRequired } from './express/token-required.js';
+export type { MiddlewareOptions, TokenRequiredOptions } from './express/types.js';

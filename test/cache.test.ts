@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createServer } from 'node:http';
 import request from 'supertest';
-import { deepFreeze, Lru } from '../src/cache.js';
+import { deepFreeze } from '../src/core/token-cache.js';
+import { TwoGenerationMap } from '../src/core/two-generation-map.js';
 import { tokenRequired, verifyToken, type TokenPayload, type TokenRequiredOptions, type VerifyOptions } from '../src/index.js';
 import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
 import { makeToken, OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
@@ -175,9 +176,9 @@ describe('cache option', () => {
   });
 });
 
-describe('Lru', () => {
+describe('TwoGenerationMap', () => {
   it.each([1, 2, 3, 10, 1000])('never holds more than max (%i) entries', (max) => {
-    const lru = new Lru<number, number>(max);
+    const lru = new TwoGenerationMap<number, number>(max);
     for (let i = 0; i < 5 * max + 7; i++) {
       lru.set(i, i);
       expect(lru.size).toBeLessThanOrEqual(max);
@@ -186,7 +187,7 @@ describe('Lru', () => {
   });
 
   it('keeps an entry that is used and drops one that is not', () => {
-    const lru = new Lru<string, number>(4);
+    const lru = new TwoGenerationMap<string, number>(4);
     lru.set('used', 1);
     lru.set('unused', 2);
     for (let i = 0; i < 20; i++) {
@@ -197,7 +198,7 @@ describe('Lru', () => {
   });
 
   it('replaces and deletes', () => {
-    const lru = new Lru<string, number>(10);
+    const lru = new TwoGenerationMap<string, number>(10);
     lru.set('a', 1);
     lru.set('a', 2);
     expect([lru.get('a'), lru.size]).toEqual([2, 1]);

@@ -2,7 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RevocationStore, RevokeOptions, TokenPayload } from '../../src/index.js';
 // The rules every store shares (by `jti`, until ceil(exp + clockTolerance)), as the Redis store applies them.
-import { lookupId, revocableId, revocationExpiry, revokeTolerance, toleranceOption } from '../../src/revocation.js';
+import { lookupId, revocableId, revocationExpiry, revokeTolerance, toleranceOption } from '../../src/core/revocation.js';
 
 export interface SqliteRevocationStoreOptions {
   /**

@@ -1,4 +1,4 @@
-import { decodeSegment } from '../jws.js';
+import { decodeSegment } from '../core/jws.js';
 import { parseCommand } from './args.js';
 import { describeTime } from './time.js';
 import { EXIT, PROGRAM, type Command } from './io.js';

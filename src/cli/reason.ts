@@ -1,6 +1,6 @@
 // Why verify refused a token, in words for the operator at the terminal (never the token itself).
 import jwt from 'jsonwebtoken';
-import type { TokenError } from '../errors.js';
+import type { TokenError } from '../core/errors.js';
 
 /**
  * The envelope's message, then the reason from the error's cause, jsonwebtoken's words:

@@ -1,5 +1,5 @@
-import { signToken } from '../sign.js';
-import type { Algorithm } from '../types.js';
+import { signToken } from '../core/sign.js';
+import type { Algorithm } from '../core/algorithms.js';
 import { asUsageError, claimsFrom, durationFrom, oneOrMany, parseCommand, secretFrom } from './args.js';
 import { EXIT, PROGRAM, type Command } from './io.js';
 

@@ -1,8 +1,8 @@
-import { TokenError } from '../errors.js';
-import type { Algorithm } from '../types.js';
-import { verifyToken } from '../verify-token.js';
+import { TokenError } from '../core/errors.js';
+import type { Algorithm } from '../core/algorithms.js';
+import { verifyToken } from '../core/verify-token.js';
 import { asUsageError, oneOrMany, parseCommand, secretFrom } from './args.js';
-import { EXIT, PROGRAM, Refused, type Command } from './io.js';
+import { EXIT, PROGRAM, type Command } from './io.js';
 import { escapeControls, printableJson } from './output.js';
 import { refusalLine } from './reason.js';
 import { readToken } from './token.js';
@@ -66,8 +66,6 @@ Examples:
         io.stderr.write(`${escapeControls(refusalLine(error, tooLong))}\n`);
         return EXIT.refused;
       }
-      // A stack overflow or the like on what the token holds: one line, not a trace.
-      if (error instanceof RangeError) throw new Refused(`the token could not be verified (${error.message})`);
       throw asUsageError(error);
     }
     io.stdout.write(`${printableJson(payload, 'payload')}\n`);

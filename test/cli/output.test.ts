@@ -1,7 +1,7 @@
 // What verify and decode print of a token: nothing that drives the terminal, nothing too deep to print.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deeperThan, escapeControls, MAX_DEPTH } from '../../src/cli/output.js';
-import { signToken } from '../../src/sign.js';
+import { signToken } from '../../src/index.js';
 import { b64url, makeToken, SECRET } from '../helpers/tokens.js';
 import { call } from './helpers.js';
 

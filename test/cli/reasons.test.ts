@@ -2,7 +2,7 @@
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { refusalLine } from '../../src/cli/reason.js';
-import { TokenError, type TokenErrorReason } from '../../src/errors.js';
+import { TokenError, type TokenErrorReason } from '../../src/index.js';
 
 const AT = new Date('2026-01-01T01:00:00.000Z');
 

@@ -1,7 +1,7 @@
 // POST /logout: revokes the presented token (after tokenRequired), in whichever store the app uses.
 import type { RequestHandler } from 'express';
 import type { RevocationStore, RevokeOptions } from '../../../src/index.js';
-import { lookupId } from '../../../src/revocation.js';
+import { lookupId } from '../../../src/core/revocation.js';
 import { passErrors, sendError } from '../errors.js';
 
 /**

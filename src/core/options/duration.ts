@@ -1,4 +1,4 @@
-import { configError, describe } from './check.js';
+import { configError, describeValue } from './validate.js';
 
 const SECONDS_PER_UNIT: Readonly<Record<string, number>> = {
   s: 1, sec: 1, secs: 1, second: 1, seconds: 1,
@@ -22,7 +22,7 @@ export function parseDuration(value: unknown, name: string): number {
     const perUnit = match && SECONDS_PER_UNIT[match[2]!.toLowerCase()];
     if (match && perUnit) return Number(match[1]) * perUnit;
   }
-  throw configError(`option '${name}' must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' (got ${describe(value)})`);
+  throw configError(`option '${name}' must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' (got ${describeValue(value)})`);
 }
 
 /** A duration that must be more than 0 seconds (a lifetime or a maximum age). */

@@ -1,58 +1,7 @@
+// The verified-token cache: a repeated token skips the signature check, never the rules.
 import type { KeyObject } from 'node:crypto';
+import { TwoGenerationMap } from './two-generation-map.js';
 import type { TokenPayload } from './types.js';
-
-/**
- * A bounded, approximately least-recently-used map, in two generations: a hit in the young
- * one is a single lookup (no reordering on the hot path); a hit in the old one moves the
- * entry to the young one; when the young one is full it becomes the old one, dropping the
- * previous old one. At most `max` entries, whatever the traffic.
- */
-export class Lru<K, V> {
-  #young = new Map<K, V>();
-  #old = new Map<K, V>();
-  readonly #generation: number;
-
-  constructor(max: number) {
-    this.#generation = Math.ceil(max / 2);
-  }
-
-  get size(): number {
-    return this.#young.size + this.#old.size;
-  }
-
-  get(key: K): V | undefined {
-    const young = this.#young.get(key);
-    if (young !== undefined) return young;
-    const old = this.#old.get(key);
-    if (old !== undefined) {
-      this.#old.delete(key);
-      this.#add(key, old);
-    }
-    return old;
-  }
-
-  set(key: K, value: V): void {
-    if (this.#young.has(key)) {
-      this.#young.set(key, value);
-      return;
-    }
-    this.#old.delete(key);
-    this.#add(key, value);
-  }
-
-  delete(key: K): void {
-    this.#young.delete(key);
-    this.#old.delete(key);
-  }
-
-  #add(key: K, value: V): void {
-    this.#young.set(key, value);
-    if (this.#young.size >= this.#generation) {
-      this.#old = this.#young;
-      this.#young = new Map();
-    }
-  }
-}
 
 /** A verified token: its payload and header, the key that verified it, and the seconds (of the clock the verifier reads) between which it stays valid. */
 export interface Verified {
@@ -70,14 +19,14 @@ export interface Verified {
  * its `nbf`, `exp` and `maxAge` checks; failures are never stored.
  */
 export class TokenCache {
-  readonly #entries: Lru<string, Verified>;
+  readonly #entries: TwoGenerationMap<string, Verified>;
 
   constructor(
     max: number,
     private readonly clockTolerance: number,
     private readonly maxAge: number | undefined,
   ) {
-    this.#entries = new Lru(max);
+    this.#entries = new TwoGenerationMap(max);
   }
 
   get(token: string): Verified | undefined {

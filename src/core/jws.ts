@@ -1,15 +1,7 @@
-// The compact JWS with HMAC (RFC 7515 §7.1, RFC 7518 §3.2), with node:crypto alone: what
-// signToken writes and the verifier reads, in one place.
-import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { isRecord } from './check.js';
-import type { Algorithm, TokenPayload } from './types.js';
-
-const HASH: Readonly<Record<Algorithm, string>> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
-
-/** The base64url HMAC of a signing input (`header.payload`). */
-export function hmac(algorithm: Algorithm, key: KeyObject, input: string): string {
-  return createHmac(HASH[algorithm], key).update(input).digest('base64url');
-}
+// The compact JWS serialisation (RFC 7515 §7.1): what signToken writes and the verifier reads,
+// in one place. Signing and checking signatures is each algorithm family's (hmac.ts).
+import { isRecord } from './options/validate.js';
+import type { TokenPayload } from './types.js';
 
 /** A token read but not yet verified. */
 export interface Jws<Header = Readonly<Record<string, unknown>>> {
@@ -47,13 +39,7 @@ export function decodeSegment(segment: string): Record<string, unknown> | undefi
   return isRecord(value) ? value : undefined;
 }
 
-/**
- * Whether the signature is the HMAC of the signing input under `key`. The base64url text is
- * compared, not the bytes it decodes to: otherwise a signature with a changed last character
- * (its unused low bits) would still verify. Constant time, so no timing tells how much matched.
- */
-export function signatureMatches(token: string, jws: Jws, algorithm: Algorithm, key: KeyObject): boolean {
-  const expected = hmac(algorithm, key, token.slice(0, jws.signatureDot));
-  const given = token.slice(jws.signatureDot + 1);
-  return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+/** JSON text as a base64url segment (UTF-8). */
+export function encodeSegment(json: string): string {
+  return Buffer.from(json, 'utf8').toString('base64url');
 }

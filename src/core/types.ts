@@ -1,6 +1,7 @@
+// The public types of the core: payloads, headers, keys and the options of verifyToken and
+// signToken. Nothing here knows of Express (the middleware's types are in src/express/).
 import type { KeyObject } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
-import type { TokenError } from './errors.js';
+import type { Algorithm } from './algorithms.js';
 
 /**
  * A verified token's payload: the registered claims of RFC 7519 §4.1 and any others.
@@ -26,8 +27,7 @@ export interface TokenHeader {
   [parameter: string]: unknown;
 }
 
-/** The HMAC algorithms this library signs and verifies with. */
-export type Algorithm = 'HS256' | 'HS384' | 'HS512';
+export type { Algorithm };
 
 /** Key material for HMAC: a string (its UTF-8 bytes), bytes, or a secret `KeyObject`. */
 export type SecretKey = string | Uint8Array | KeyObject;
@@ -129,29 +129,6 @@ export type VerifyOptions = VerifyClaimOptions & VerifyKeyOptions;
 /** A value or a promise of it: every hook may be sync or async. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** Options of `tokenRequired`: a key (`secret` or `keys`), the claim options and these. */
-export type TokenRequiredOptions = VerifyClaimOptions & MiddlewareOptions & VerifyKeyOptions;
-
-/** The options only `tokenRequired` takes. */
-export interface MiddlewareOptions {
-  /** Header that carries the token (case-insensitive). Defaults to `'token'`. */
-  header?: string | undefined;
-  /** Also accept `Authorization: Bearer <token>` (RFC 6750). Defaults to `false`. */
-  bearer?: boolean | undefined;
-  /** Find the token yourself; replaces `header` and `bearer`. Not used by default. */
-  getToken?: ((req: Request) => MaybePromise<string | null | undefined>) | undefined;
-  /** Let requests without a token through, without `req.auth`. A bad token still fails. Defaults to `false`. */
-  optional?: boolean | undefined;
-  /** Guard only these methods (case-insensitive); others pass untouched. Defaults to all methods. */
-  methods?: readonly string[] | undefined;
-  /** A truthy result refuses the token with 401 `Token revoked`. Not used by default. */
-  isRevoked?: ((payload: TokenPayload, req: Request) => MaybePromise<unknown>) | undefined;
-  /** Look up the token's user; the result goes on `req.user`, `null`/`undefined` is 401 `User not found`. */
-  loadUser?: ((payload: TokenPayload, req: Request) => MaybePromise<Express.User | null | undefined>) | undefined;
-  /** Answer refusals yourself (e.g. `next(err)`). Defaults to the JSON envelope. Hook failures never come here. */
-  onError?: ((err: TokenError, req: Request, res: Response, next: NextFunction) => unknown) | undefined;
-}
-
 /** The key options of `signToken`: exactly one of `secret` and `keys`. */
 export type SignKeyOptions =
   | {
@@ -193,18 +170,3 @@ export interface SignClaimOptions {
 
 /** Options of `signToken`: a key (`secret` or `keys`) and the claim options. */
 export type SignOptions = SignClaimOptions & SignKeyOptions;
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    // Declared empty so that apps (and passport's typings) can augment it.
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-    interface User {}
-    interface Request {
-      /** The verified token's payload, set by `tokenRequired`. */
-      auth?: TokenPayload;
-      /** What `loadUser` returned, set by `tokenRequired`. */
-      user?: User;
-    }
-  }
-}

@@ -6,7 +6,7 @@ export function configError(message: string): TypeError {
 }
 
 /** A short description of a configuration value for error messages; long strings are cut. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
@@ -65,7 +65,7 @@ function distance(a: string, b: string): number {
 export function optionalBoolean(record: Readonly<Record<string, unknown>>, name: string, fallback: boolean): boolean {
   const value = record[name];
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw configError(`option '${name}' must be true or false (got ${describe(value)})`);
+  if (typeof value !== 'boolean') throw configError(`option '${name}' must be true or false (got ${describeValue(value)})`);
   return value;
 }
 
@@ -73,14 +73,14 @@ export function optionalBoolean(record: Readonly<Record<string, unknown>>, name:
 export function optionalFunction<F>(record: Readonly<Record<string, unknown>>, name: string): F | undefined {
   const value = record[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw configError(`option '${name}' must be a function (got ${describe(value)})`);
+  if (typeof value !== 'function') throw configError(`option '${name}' must be a function (got ${describeValue(value)})`);
   return value as F;
 }
 
 export function optionalString(record: Readonly<Record<string, unknown>>, name: string): string | undefined {
   const value = record[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw configError(`option '${name}' must be a non-empty string (got ${describe(value)})`);
+  if (typeof value !== 'string' || value === '') throw configError(`option '${name}' must be a non-empty string (got ${describeValue(value)})`);
   return value;
 }
 
@@ -103,7 +103,7 @@ export function optionalNumber(
   const value = record[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw configError(`option '${name}' must be ${integer ? 'an integer' : 'a number'} of at least ${String(min)} (got ${describe(value)})`);
+    throw configError(`option '${name}' must be ${integer ? 'an integer' : 'a number'} of at least ${String(min)} (got ${describeValue(value)})`);
   }
   return value;
 }

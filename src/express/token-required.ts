@@ -1,12 +1,16 @@
+// tokenRequired: the Express adapter around the core's verifier. It finds the token in the
+// request, verifies it, asks the app's hooks, and answers or calls next() exactly once.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { configError } from './check.js';
-import { TokenError } from './errors.js';
-import { BEARER_CHALLENGE, cleanToken, extractToken, type FoundToken, type TokenSource } from './extract.js';
-import { HookFailure, callHook } from './hook.js';
-import { resolveMiddlewareOptions } from './options.js';
-import { authenticationOf, refuse, rememberAuthentication } from './respond.js';
-import type { MaybePromise, TokenPayload, TokenRequiredOptions } from './types.js';
-import { createVerifier } from './verify.js';
+import { TokenError } from '../core/errors.js';
+import { HookFailure, callHook } from '../core/hooks.js';
+import { configError } from '../core/options/validate.js';
+import { BEARER_CHALLENGE, cleanToken, extractToken, type FoundToken, type TokenSource } from '../core/token-from-headers.js';
+import type { MaybePromise, TokenPayload } from '../core/types.js';
+import { createVerifier } from '../core/verifier.js';
+import { guardContextOf, rememberGuardContext } from './guard-context.js';
+import { resolveMiddlewareOptions } from './middleware-config.js';
+import { refuse } from './respond.js';
+import type { TokenRequiredOptions } from './types.js';
 
 interface Authenticated {
   readonly auth: TokenPayload;
@@ -57,12 +61,12 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
    * Verifies, then asks the app's hooks. Synchronous when there is no hook and the key is known
    * at start-up, so that a request needing no I/O waits for no promise.
    */
-  function check(req: Request, { token, source }: FoundToken): MaybePromise<Authenticated> {
+  function verifyThenAsk(req: Request, { token, source }: FoundToken): MaybePromise<Authenticated> {
     const auth = verify(token);
-    return isRevoked || loadUser || auth instanceof Promise ? checkWithHooks(req, auth, source) : { auth, source };
+    return isRevoked || loadUser || auth instanceof Promise ? askHooks(req, auth, source) : { auth, source };
   }
 
-  async function checkWithHooks(req: Request, verified: MaybePromise<TokenPayload>, source: TokenSource): Promise<Authenticated> {
+  async function askHooks(req: Request, verified: MaybePromise<TokenPayload>, source: TokenSource): Promise<Authenticated> {
     const auth = await verified;
     if (isRevoked && (await callHook('isRevoked', () => isRevoked(auth, req), hookTimeout))) throw new TokenError('token_revoked');
     if (!loadUser) return { auth, source };
@@ -73,17 +77,17 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
 
   function authenticate(req: Request): MaybePromise<Authenticated | undefined> {
     const found = findToken(req);
-    return found instanceof Promise ? found.then((value) => checkFound(req, value)) : checkFound(req, found);
+    return found instanceof Promise ? found.then((value) => authenticateFound(req, value)) : authenticateFound(req, found);
   }
 
-  function checkFound(req: Request, found: FoundToken | undefined): MaybePromise<Authenticated | undefined> {
+  function authenticateFound(req: Request, found: FoundToken | undefined): MaybePromise<Authenticated | undefined> {
     if (found === undefined) {
       if (config.optional) return undefined;
       throw new TokenError('token_missing');
     }
     let checked: MaybePromise<Authenticated>;
     try {
-      checked = check(req, found);
+      checked = verifyThenAsk(req, found);
     } catch (error) {
       throw challenged(error, found.source);
     }
@@ -98,10 +102,10 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
     if (result) {
       req.auth = result.auth;
       if (result.user !== undefined) req.user = result.user;
-      rememberAuthentication(req, { payload: result.auth, source: result.source, onError, hookTimeout });
-    } else if (authenticationOf(req) === undefined) {
+      rememberGuardContext(req, { payload: result.auth, source: result.source, onError, hookTimeout });
+    } else if (guardContextOf(req) === undefined) {
       // `optional` with no token verified nothing, and must not undo what an earlier guard verified.
-      rememberAuthentication(req, { payload: undefined, source: undefined, onError, hookTimeout });
+      rememberGuardContext(req, { payload: undefined, source: undefined, onError, hookTimeout });
     }
     next();
   }

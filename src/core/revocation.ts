@@ -1,5 +1,5 @@
 // Revocation by `jti`: the interface every shared store implements, and the rules they share.
-import { checkNames, configError, describe, isRecord, optionalNumber } from './check.js';
+import { checkNames, configError, describeValue, isRecord, optionalNumber } from './options/validate.js';
 import type { TokenPayload } from './types.js';
 
 /** How long a revocation must last: as long as verification would still accept the token. */
@@ -34,10 +34,10 @@ export interface RevocationStore {
 
 /** The `jti` to revoke, or a TypeError when the token has none. */
 export function revocableId(payload: TokenPayload): string {
-  const { jti } = checkPayload(payload, 'revoke');
+  const { jti } = payloadRecord(payload, 'revoke');
   if (typeof jti !== 'string' || jti === '') {
     throw configError(
-      `cannot revoke a token without a 'jti' (got ${describe(jti)}); signToken writes a random one unless 'jwtid: false' is set`,
+      `cannot revoke a token without a 'jti' (got ${describeValue(jti)}); signToken writes a random one unless 'jwtid: false' is set`,
     );
   }
   return jti;
@@ -45,7 +45,7 @@ export function revocableId(payload: TokenPayload): string {
 
 /** The `jti` to look up, or `undefined` when there is none: such a token cannot have been revoked by id. */
 export function lookupId(payload: TokenPayload): string | undefined {
-  const { jti } = checkPayload(payload, 'isRevoked');
+  const { jti } = payloadRecord(payload, 'isRevoked');
   return typeof jti === 'string' && jti !== '' ? jti : undefined;
 }
 
@@ -61,7 +61,7 @@ export function revocationExpiry(payload: TokenPayload, clockTolerance = 0): num
   const { exp } = payload;
   if (exp === undefined) return undefined;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
-    throw configError(`cannot revoke a token whose 'exp' is not a number of seconds (got ${describe(exp)})`);
+    throw configError(`cannot revoke a token whose 'exp' is not a number of seconds (got ${describeValue(exp)})`);
   }
   return Math.ceil(exp + clockTolerance) * 1000;
 }
@@ -69,7 +69,7 @@ export function revocationExpiry(payload: TokenPayload, clockTolerance = 0): num
 /** The tolerance of one `revoke` call: its own option, else the store's default. */
 export function revokeTolerance(options: unknown, fallback: number): number {
   if (options === undefined) return fallback;
-  if (!isRecord(options)) throw configError(`revoke() options must be an object such as { clockTolerance: 30 } (got ${describe(options)})`);
+  if (!isRecord(options)) throw configError(`revoke() options must be an object such as { clockTolerance: 30 } (got ${describeValue(options)})`);
   checkNames(options, 'revoke()', ['clockTolerance']);
   return toleranceOption(options, fallback);
 }
@@ -79,7 +79,7 @@ export function toleranceOption(record: Readonly<Record<string, unknown>>, fallb
   return optionalNumber(record, 'clockTolerance', fallback, { min: 0, integer: false });
 }
 
-function checkPayload(payload: unknown, method: string): TokenPayload {
-  if (!isRecord(payload)) throw configError(`${method}() needs the verified payload, e.g. req.auth (got ${describe(payload)})`);
+function payloadRecord(payload: unknown, method: string): TokenPayload {
+  if (!isRecord(payload)) throw configError(`${method}() needs the verified payload, e.g. req.auth (got ${describeValue(payload)})`);
   return payload;
 }

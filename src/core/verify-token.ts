@@ -1,9 +1,12 @@
+// verifyToken: the middleware's verification for code outside a route (WebSocket upgrades,
+// queue consumers, tests), on the same verifier.
 import { TokenError } from './errors.js';
-import { cleanToken } from './extract.js';
-import { HookFailure } from './hook.js';
-import { entryOptions, resolveVerifyOptions } from './options.js';
+import { HookFailure } from './hooks.js';
+import { entryOptions } from './options/option-names.js';
+import { resolveVerifyOptions } from './options/verify-options.js';
+import { cleanToken } from './token-from-headers.js';
 import type { TokenPayload, VerifyOptions } from './types.js';
-import { createVerifier, type Verifier } from './verify.js';
+import { createVerifier, type Verifier } from './verifier.js';
 
 interface Resolved {
   /** The options' own property names and their values when they were resolved. */

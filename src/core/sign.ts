@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { configError, describe, optionalString, optionalStrings } from './check.js';
-import { parseDuration, parsePositiveDuration } from './duration.js';
-import { hmac } from './jws.js';
-import { entryOptions } from './options.js';
-import { ALGORITHMS, signingKey } from './secret.js';
-import type { Algorithm, SignOptions, TokenPayload } from './types.js';
+import { ALGORITHM_LIST, isAlgorithm } from './algorithms.js';
+import { hmac } from './hmac.js';
+import { encodeSegment } from './jws.js';
+import { signingKey } from './keys/key-option.js';
+import { parseDuration, parsePositiveDuration } from './options/duration.js';
+import { entryOptions } from './options/option-names.js';
+import { configError, describeValue, optionalString, optionalStrings } from './options/validate.js';
+import type { SignOptions, TokenPayload } from './types.js';
 
 // The claims options write; a payload that already has one is a mistake to catch early.
 const CLAIM_OF = { expiresIn: 'exp', notBefore: 'nbf', issuer: 'iss', audience: 'aud', subject: 'sub', jwtid: 'jti' } as const;
@@ -21,14 +23,12 @@ const CLAIM_OF = { expiresIn: 'exp', notBefore: 'nbf', issuer: 'iss', audience: 
  */
 export function signToken(payload: TokenPayload, options: SignOptions): string {
   if (!isPlainObject(payload)) {
-    throw configError(`signToken() needs a plain object payload such as { sub: '42' } (got ${describe(payload)})`);
+    throw configError(`signToken() needs a plain object payload such as { sub: '42' } (got ${describeValue(payload)})`);
   }
   const record = entryOptions(options, 'signToken()');
   const algorithm = record.algorithm ?? 'HS256';
-  if (!ALGORITHMS.includes(algorithm as Algorithm)) {
-    throw configError(`algorithm ${describe(algorithm)} is not supported; use 'HS256', 'HS384' or 'HS512'`);
-  }
-  const { key, kid } = signingKey(record, algorithm as Algorithm, optionalString(record, 'keyid'));
+  if (!isAlgorithm(algorithm)) throw configError(`algorithm ${describeValue(algorithm)} is not supported; use ${ALGORITHM_LIST}`);
+  const { key, kid } = signingKey(record, algorithm, optionalString(record, 'keyid'));
   const jwtid = resolveJwtid(record.jwtid);
   for (const [option, claim] of Object.entries(CLAIM_OF)) {
     // `jwtid: false` only turns the random default off; it sets nothing.
@@ -39,7 +39,7 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
   for (const claim of ['exp', 'nbf', 'iat'] as const) {
     const value = payload[claim];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
-      throw configError(`the payload's '${claim}' must be a number of seconds since the epoch (got ${describe(value)})`);
+      throw configError(`the payload's '${claim}' must be a number of seconds since the epoch (got ${describeValue(value)})`);
     }
   }
 
@@ -64,8 +64,8 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
   } catch (error) {
     throw new TypeError(`express-token-required: signToken() needs a JSON-serialisable payload`, { cause: error });
   }
-  const input = `${base64url(JSON.stringify(header))}.${base64url(body)}`;
-  return `${input}.${hmac(algorithm as Algorithm, key, input)}`;
+  const input = `${encodeSegment(JSON.stringify(header))}.${encodeSegment(body)}`;
+  return `${input}.${hmac(algorithm, key, input)}`;
 }
 
 /**
@@ -86,13 +86,9 @@ function numericDate(now: number, seconds: number, option: string, claim: string
 function resolveJwtid(value: unknown): string | false | undefined {
   if (value === undefined || value === false) return value;
   if (typeof value !== 'string' || value === '') {
-    throw configError(`option 'jwtid' must be a non-empty string, or false for no jti (got ${describe(value)})`);
+    throw configError(`option 'jwtid' must be a non-empty string, or false for no jti (got ${describeValue(value)})`);
   }
   return value;
-}
-
-function base64url(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64url');
 }
 
 function optionalClaim<V>(claim: string, value: V | undefined): Record<string, V> {
