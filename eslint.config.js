@@ -16,6 +16,25 @@ export default defineConfig(
     },
   },
   {
+    // The core is framework-free: the middleware, verifyToken and the command share it.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'express', message: 'src/core never imports Express: put Express code in src/express/.' },
+            { name: 'express4', message: 'src/core never imports Express: put Express code in src/express/.' },
+          ],
+          patterns: [
+            { group: ['**/express/**', '**/express/*', '../express', '../../express'], message: 'src/core never imports src/express/: the adapter depends on the core, not the reverse.' },
+            { group: ['**/stores/**', '**/cli/**'], message: 'src/core never imports a store or the command: they depend on the core.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       // supertest's res.body is `any`, and tests throw and reject with non-Errors on purpose.

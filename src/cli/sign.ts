@@ -1,5 +1,5 @@
 import { signToken } from '../core/sign.js';
-import type { Algorithm } from '../core/algorithms.js';
+import { DEFAULT_ALGORITHM, algorithmList, type Algorithm } from '../core/algorithms.js';
 import { asUsageError, claimsFrom, durationFrom, oneOrMany, parseCommand, secretFrom } from './args.js';
 import { EXIT, PROGRAM, type Command } from './io.js';
 
@@ -7,7 +7,7 @@ export const sign: Command = {
   name: 'sign',
   summary: 'print a signed token',
   usage: `Usage: ${PROGRAM} sign --secret S [--exp 1h] [--sub ID] [--iss ISSUER] [--aud AUDIENCE]
-       [--claim KEY=VALUE ...] [--alg HS256]
+       [--claim KEY=VALUE ...] [--alg ${DEFAULT_ALGORITHM}]
 
 Print a token signed with the secret, as signToken() makes it (iat is set).
 
@@ -20,7 +20,7 @@ Options:
   --aud AUDIENCE     audience (aud); repeat it for several
   --claim KEY=VALUE  any other claim; repeat it for several. VALUE is read as JSON
                      when it parses (42, true, null, ["a","b"]), else as a string
-  --alg ALG          HS256, HS384 or HS512 (default: HS256)
+  --alg ALG          ${algorithmList()} (default: ${DEFAULT_ALGORITHM})
   -h, --help         show this help
 
 Example:

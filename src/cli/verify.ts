@@ -1,5 +1,5 @@
 import { TokenError } from '../core/errors.js';
-import type { Algorithm } from '../core/algorithms.js';
+import { DEFAULT_ALGORITHM, type Algorithm } from '../core/algorithms.js';
 import { verifyToken } from '../core/verify-token.js';
 import { asUsageError, oneOrMany, parseCommand, secretFrom } from './args.js';
 import { EXIT, PROGRAM, type Command } from './io.js';
@@ -13,7 +13,7 @@ const MAX_TOKEN_LENGTH = 8192;
 export const verify: Command = {
   name: 'verify',
   summary: 'verify a token as the middleware does; print its payload',
-  usage: `Usage: ${PROGRAM} verify TOKEN --secret S [--iss ISSUER] [--aud AUDIENCE] [--alg HS256]
+  usage: `Usage: ${PROGRAM} verify TOKEN --secret S [--iss ISSUER] [--aud AUDIENCE] [--alg ${DEFAULT_ALGORITHM}]
        ${PROGRAM} verify - --secret S ...
 
 Verify TOKEN exactly as tokenRequired() does. With "-", the token is read from
@@ -29,7 +29,7 @@ Options:
   --secret S         the secret (default: $SECRET_KEY)
   --iss ISSUER       require this issuer (iss); repeat it to accept any of several
   --aud AUDIENCE     require this audience (aud); repeat it to accept any of several
-  --alg ALG          accept this algorithm; repeat it for several (default: HS256)
+  --alg ALG          accept this algorithm; repeat it for several (default: ${DEFAULT_ALGORITHM})
   -h, --help         show this help
 
 Examples:

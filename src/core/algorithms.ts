@@ -24,8 +24,17 @@ export type Algorithm = keyof typeof ALGORITHMS;
 /** Every algorithm's name, in the table's order. */
 export const ALGORITHM_NAMES = Object.freeze(Object.keys(ALGORITHMS)) as readonly Algorithm[];
 
+/** What signToken signs with and the verifier accepts when `algorithm(s)` is not given. */
+export const DEFAULT_ALGORITHM: Algorithm = 'HS256';
+
+/** The names for people: `HS256, HS384 or HS512`, each in `quote`. */
+export function algorithmList(quote = ''): string {
+  const quoted = ALGORITHM_NAMES.map((name) => `${quote}${name}${quote}`);
+  return `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)!}`;
+}
+
 /** The names for messages: `'HS256', 'HS384' or 'HS512'`. */
-export const ALGORITHM_LIST = `${ALGORITHM_NAMES.slice(0, -1).map((name) => `'${name}'`).join(', ')} or '${ALGORITHM_NAMES.at(-1)!}'`;
+export const ALGORITHM_LIST = algorithmList("'");
 
 /** Whether a value (e.g. a token's `alg`, untrusted) names a row of the table; never a prototype key. */
 export function isAlgorithm(name: unknown): name is Algorithm {

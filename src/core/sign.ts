@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ALGORITHM_LIST, isAlgorithm } from './algorithms.js';
+import { ALGORITHM_LIST, DEFAULT_ALGORITHM, isAlgorithm } from './algorithms.js';
 import { hmac } from './hmac.js';
 import { encodeSegment } from './jws.js';
 import { signingKey } from './keys/key-option.js';
@@ -26,7 +26,7 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
     throw configError(`signToken() needs a plain object payload such as { sub: '42' } (got ${describeValue(payload)})`);
   }
   const record = entryOptions(options, 'signToken()');
-  const algorithm = record.algorithm ?? 'HS256';
+  const algorithm = record.algorithm ?? DEFAULT_ALGORITHM;
   if (!isAlgorithm(algorithm)) throw configError(`algorithm ${describeValue(algorithm)} is not supported; use ${ALGORITHM_LIST}`);
   const { key, kid } = signingKey(record, algorithm, optionalString(record, 'keyid'));
   const jwtid = resolveJwtid(record.jwtid);

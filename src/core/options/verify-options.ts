@@ -1,5 +1,5 @@
 // The verification options of tokenRequired and verifyToken, resolved once into a frozen config.
-import { ALGORITHMS, ALGORITHM_LIST, isAlgorithm, type Algorithm } from '../algorithms.js';
+import { ALGORITHMS, ALGORITHM_LIST, DEFAULT_ALGORITHM, isAlgorithm, type Algorithm } from '../algorithms.js';
 import type { HookTimeout } from '../hooks.js';
 import { resolveKeyOption, type Keys } from '../keys/key-option.js';
 import { parsePositiveDuration } from './duration.js';
@@ -76,7 +76,7 @@ function resolveCache(value: unknown): { readonly max: number } | undefined {
 }
 
 function resolveAlgorithms(value: unknown): readonly Algorithm[] {
-  if (value === undefined) return ['HS256'];
+  if (value === undefined) return [DEFAULT_ALGORITHM];
   if (!Array.isArray(value) || value.length === 0) {
     throw configError(`option 'algorithms' must be a non-empty array such as ['HS256'] (got ${describeValue(value)})`);
   }
