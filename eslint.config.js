@@ -27,7 +27,10 @@ export default defineConfig(
             { name: 'express4', message: 'src/core never imports Express: put Express code in src/express/.' },
           ],
           patterns: [
-            { group: ['**/express/**', '**/express/*', '../express', '../../express'], message: 'src/core never imports src/express/: the adapter depends on the core, not the reverse.' },
+            {
+              group: ['**/express/**', '**/express/*', '../express', '../../express'],
+              message: 'src/core never imports src/express/: the adapter depends on the core, not the reverse.',
+            },
             { group: ['**/stores/**', '**/cli/**'], message: 'src/core never imports a store or the command: they depend on the core.' },
           ],
         },

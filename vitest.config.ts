@@ -8,7 +8,14 @@ export default defineConfig({
     // These test the build in dist/, which Stryker does not rebuild per mutant, or run
     // the code in a child process, where no mutant is active.
     exclude: mutating
-      ? ['test/package.test.ts', 'test/readme.test.ts', 'test/cli/command.test.ts', 'test/example-api/server.test.ts', 'test/example-api/server-redis.test.ts', 'test/example-api/try-it.test.ts']
+      ? [
+          'test/package.test.ts',
+          'test/readme.test.ts',
+          'test/cli/command.test.ts',
+          'test/example-api/server.test.ts',
+          'test/example-api/server-redis.test.ts',
+          'test/example-api/try-it.test.ts',
+        ]
       : [],
     // expectTypeOf in test/**/*.test-d.ts, checked by tsc inside `vitest run`; off under Stryker.
     typecheck: { enabled: !mutating, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },

@@ -64,13 +64,39 @@ function runs(): { bare: Run; guarded: Run[] } {
     variant === 'express-jwt' || variant === 'passport-jwt' ? { authorization: `Bearer ${token}` } : { token };
   const body = JSON.stringify({ ok: true });
   // The bare route ignores the token; it carries one so that requests are the same size.
-  const bare: Run = { key: 'bare', label: LABELS.bare, variant: 'bare', case: 'valid', headers: { token: tokens.small }, status: 200, body };
+  const bare: Run = {
+    key: 'bare',
+    label: LABELS.bare,
+    variant: 'bare',
+    case: 'valid',
+    headers: { token: tokens.small },
+    status: 200,
+    body,
+  };
   // Valid tokens only: it refuses nothing.
-  const guarded: Run[] = [{ key: 'noop/valid', label: LABELS.noop, variant: 'noop', case: 'valid', headers: { token: tokens.small }, status: 200, body }];
+  const guarded: Run[] = [
+    { key: 'noop/valid', label: LABELS.noop, variant: 'noop', case: 'valid', headers: { token: tokens.small }, status: 200, body },
+  ];
   for (const variant of GUARDS) {
-    guarded.push({ key: `${variant}/valid`, label: LABELS[variant], variant, case: 'valid', headers: headersFor(variant, tokens.small), status: 200, body });
+    guarded.push({
+      key: `${variant}/valid`,
+      label: LABELS[variant],
+      variant,
+      case: 'valid',
+      headers: headersFor(variant, tokens.small),
+      status: 200,
+      body,
+    });
   }
-  guarded.push({ key: 'refuse/bad', label: LABELS.refuse, variant: 'refuse', case: 'bad signature', headers: { token: tokens.badSignature }, status: 401, body: undefined });
+  guarded.push({
+    key: 'refuse/bad',
+    label: LABELS.refuse,
+    variant: 'refuse',
+    case: 'bad signature',
+    headers: { token: tokens.badSignature },
+    status: 401,
+    body: undefined,
+  });
   for (const variant of GUARDS) {
     const headers = headersFor(variant, tokens.badSignature);
     guarded.push({ key: `${variant}/bad`, label: LABELS[variant], variant, case: 'bad signature', headers, status: 401, body: undefined });
@@ -118,7 +144,9 @@ export async function runHttp({ rounds, duration, warmup, connections, log }: Ht
     const env = { BENCH_REDIS_URL: redis.url };
     for (const server of await Promise.all(variants.map((variant) => ServerChild.start(variant, env)))) servers.set(server.variant, server);
     const run = (which: Run, seconds: number): Promise<Measured> => measure(servers.get(which.variant)!, which, seconds, connections);
-    log(`http: ${String(guarded.length)} guard runs, each between two bare runs, × ${String(rounds)} rounds × ${String(duration)} s, ${String(connections)} connections, warm-up ${String(warmup)} s each`);
+    log(
+      `http: ${String(guarded.length)} guard runs, each between two bare runs, × ${String(rounds)} rounds × ${String(duration)} s, ${String(connections)} connections, warm-up ${String(warmup)} s each`,
+    );
     for (const which of plan) await run(which, warmup);
     // This machine's speed drifts by a factor of two or more within a minute: a guard is compared
     // with the bare route measured right before and right after it, never minutes away.
@@ -154,8 +182,12 @@ export async function runHttp({ rounds, duration, warmup, connections, log }: Ht
       };
     };
     // The bare route heads both tables, with all of its runs.
-    return [row(bare, 'valid'), ...guarded.filter((which) => which.case === 'valid').map((which) => row(which, 'valid')),
-      row(bare, 'bad signature'), ...guarded.filter((which) => which.case === 'bad signature').map((which) => row(which, 'bad signature'))];
+    return [
+      row(bare, 'valid'),
+      ...guarded.filter((which) => which.case === 'valid').map((which) => row(which, 'valid')),
+      row(bare, 'bad signature'),
+      ...guarded.filter((which) => which.case === 'bad signature').map((which) => row(which, 'bad signature')),
+    ];
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
     await redis?.stop();

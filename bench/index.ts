@@ -62,8 +62,11 @@ function httpTargets(rows: readonly HttpRow[]): Target[] {
   const bad = 'bad signature' as const;
   const bare = { variant: 'bare', case: valid } as const;
   const bareBad = { variant: 'bare', case: bad } as const;
-  const r = (variant: HttpRow['variant'], testCase: HttpRow['case'], other: { variant: HttpRow['variant']; case: HttpRow['case'] }): number =>
-    relativeRatio(rows, { variant, case: testCase }, other);
+  const r = (
+    variant: HttpRow['variant'],
+    testCase: HttpRow['case'],
+    other: { variant: HttpRow['variant']; case: HttpRow['case'] },
+  ): number => relativeRatio(rows, { variant, case: testCase }, other);
   return [
     ratio('HTTP valid, cache off ÷ bare route', r('ours-off', valid, bare), 0.85),
     ratio('HTTP valid, cache on ÷ bare route', r('ours-on', valid, bare), 0.95),
@@ -76,16 +79,30 @@ function httpTargets(rows: readonly HttpRow[]): Target[] {
     ratio('HTTP bad signature → 401, cache on ÷ bare route', r('ours-on', bad, bareBad), 0.8),
     // No guard can beat a middleware that does nothing: Express's own cost of one more handler.
     { ...ratio('HTTP valid, a middleware that only calls next() ÷ bare route (the ceiling)', r('noop', valid, bare), 0), goal: 'reported' },
-    { ...ratio('HTTP 401, a route that sends the envelope without verifying ÷ bare route (the ceiling)', r('refuse', bad, bareBad), 0), goal: 'reported' },
+    {
+      ...ratio('HTTP 401, a route that sends the envelope without verifying ÷ bare route (the ceiling)', r('refuse', bad, bareBad), 0),
+      goal: 'reported',
+    },
     // Issue 6 asks for this number beside the route without revocation; it sets no goal.
-    { ...ratio('HTTP valid, Redis revocation store ÷ the same route without revocation', r('ours-redis', valid, { variant: 'ours-off', case: valid }), 0), goal: 'reported' },
+    {
+      ...ratio(
+        'HTTP valid, Redis revocation store ÷ the same route without revocation',
+        r('ours-redis', valid, { variant: 'ours-off', case: valid }),
+        0,
+      ),
+      goal: 'reported',
+    },
   ];
 }
 
 function memoryTargets(result: MemoryResult): Target[] {
   const bound = result.estimateForMax;
   const row = (target: string, value: number): Target => ({
-    target, goal: `≤ ${formatBytes(bound)} (max entries)`, value, shown: formatBytes(value, true), met: value <= bound,
+    target,
+    goal: `≤ ${formatBytes(bound)} (max entries)`,
+    value,
+    shown: formatBytes(value, true),
+    met: value <= bound,
   });
   const flood = `${String(result.tokens)} distinct tokens (cache max ${String(result.max)})`;
   return [
@@ -113,7 +130,9 @@ const machine = {
   platform: `${os.platform()} ${os.release()}`,
   memory: formatBytes(os.totalmem()),
 };
-log(`bench: node ${machine.node}, ${String(machine.cpus)} CPUs (${machine.cpuModel}), load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+log(
+  `bench: node ${machine.node}, ${String(machine.cpus)} CPUs (${machine.cpuModel}), load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+);
 
 const out: string[] = [
   `## express-token-required benchmarks`,
@@ -147,7 +166,13 @@ if (only.has('http')) {
   targets.push(...httpTargets(http));
 }
 if (only.has('memory')) {
-  memory = await runMemory({ max: settings.cacheMax, tokens: settings.memoryTokens, warmup: settings.memoryWarmup, connections: settings.connections, log });
+  memory = await runMemory({
+    max: settings.cacheMax,
+    tokens: settings.memoryTokens,
+    warmup: settings.memoryWarmup,
+    connections: settings.connections,
+    log,
+  });
   out.push(`### Memory (tokenRequired with cache: { max: ${String(settings.cacheMax)} })`, '', memoryTable(memory));
   targets.push(...memoryTargets(memory));
 }

@@ -82,8 +82,17 @@ export async function runMemory({ max, tokens: count, warmup, connections, log }
   try {
     // Warm-up: the whole verify path runs (expired tokens fail after the signature check, so are never
     // cached), and one valid token makes one entry.
-    await send(server, Array.from({ length: warmup }, (_, i) => expired[i % expired.length]!), connections, 401);
-    await send(server, Array.from({ length: warmup }, () => flood[0]!), connections);
+    await send(
+      server,
+      Array.from({ length: warmup }, (_, i) => expired[i % expired.length]!),
+      connections,
+      401,
+    );
+    await send(
+      server,
+      Array.from({ length: warmup }, () => flood[0]!),
+      connections,
+    );
     const { perEntry } = await server.ask({ type: 'estimate', count: max }, 'estimate');
     const before = await server.ask({ type: 'memory' }, 'memory');
     await send(server, flood.slice(1, max + 1), connections);

@@ -77,7 +77,13 @@ async function buildApp(variant: Variant): Promise<express.Express> {
       break;
     case 'noop':
       // One middleware that only calls next(): what Express charges for any guard before it does anything.
-      app.get('/', (_req, _res, next) => { next(); }, handler);
+      app.get(
+        '/',
+        (_req, _res, next) => {
+          next();
+        },
+        handler,
+      );
       break;
     case 'ours-off':
       app.get('/', tokenRequired({ secret: SECRET }), handler);

@@ -116,10 +116,18 @@ function makeJob(testCase: Case, implementation: Implementation, token: string, 
   const check = (ok: number): void => {
     // Every call's outcome is checked: a row that silently measures the wrong thing is worse than none.
     if ((expect === 'ok' && ok !== batch) || (expect === 'fail' && ok !== 0)) {
-      throw new Error(`${where}: expected every call to ${expect === 'ok' ? 'succeed' : 'fail'} (${String(ok)}/${String(batch)} succeeded)`);
+      throw new Error(
+        `${where}: expected every call to ${expect === 'ok' ? 'succeed' : 'fail'} (${String(ok)}/${String(batch)} succeeded)`,
+      );
     }
   };
-  return { key: `${testCase.name} :: ${implementation.name}`, case: testCase, implementation, batch, fn: batchLoop(implementation, token, batch, check) };
+  return {
+    key: `${testCase.name} :: ${implementation.name}`,
+    case: testCase,
+    implementation,
+    batch,
+    fn: batchLoop(implementation, token, batch, check),
+  };
 }
 
 /**
@@ -169,7 +177,9 @@ export async function runVerify({ rounds, time, log }: VerifyOptions): Promise<V
       jobs.push(makeJob(testCase, implementation, token, await calibrate(implementation, token)));
     }
   }
-  log(`verify: ${String(jobs.length)} tasks × ${String(rounds)} rounds × ${String(time)} ms (token lengths: small ${String(tokens.small.length)}, ~2 KB payload ${String(tokens.large.length)}, 8 KB ${String(tokens.kb8.length)}, 16 KB ${String(tokens.kb16.length)}, 1 MB ${String(tokens.mb1.length)})`);
+  log(
+    `verify: ${String(jobs.length)} tasks × ${String(rounds)} rounds × ${String(time)} ms (token lengths: small ${String(tokens.small.length)}, ~2 KB payload ${String(tokens.large.length)}, 8 KB ${String(tokens.kb8.length)}, 16 KB ${String(tokens.kb16.length)}, 1 MB ${String(tokens.mb1.length)})`,
+  );
 
   const opsByRound = new Map<string, number[]>(jobs.map((job) => [job.key, []]));
   const ratioByRound = new Map<string, number[]>(jobs.map((job) => [job.key, []]));

@@ -41,7 +41,9 @@ for (const [what, pattern] of [
 ]) {
   const files = declarations.filter((file) => pattern.test(readFileSync(join(dist, file), 'utf8')));
   if (files.length !== 1) {
-    process.stderr.write(`share-declarations: expected \`${what}\` in exactly one declaration file, found it in: ${files.join(', ') || 'none'}\n`);
+    process.stderr.write(
+      `share-declarations: expected \`${what}\` in exactly one declaration file, found it in: ${files.join(', ') || 'none'}\n`,
+    );
     process.exit(1);
   }
 }

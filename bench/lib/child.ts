@@ -2,7 +2,18 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const VARIANTS = ['bare', 'noop', 'refuse', 'ours-off', 'ours-on', 'ours-redis', 'express-jwt', 'passport-jwt', 'fast-jwt', 'memory'] as const;
+export const VARIANTS = [
+  'bare',
+  'noop',
+  'refuse',
+  'ours-off',
+  'ours-on',
+  'ours-redis',
+  'express-jwt',
+  'passport-jwt',
+  'fast-jwt',
+  'memory',
+] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export type ParentMessage = { type: 'start' } | { type: 'stop' } | { type: 'memory' } | { type: 'estimate'; count: number };

@@ -4,9 +4,7 @@ import type { Store } from './db.js';
 import { generatePassword, hashPassword } from './passwords.js';
 
 export type AdminSetup =
-  | { readonly status: 'exists' }
-  | { readonly status: 'created' }
-  | { readonly status: 'generated'; readonly password: string };
+  { readonly status: 'exists' } | { readonly status: 'created' } | { readonly status: 'generated'; readonly password: string };
 
 export async function ensureAdmin(store: Store, password: string | undefined): Promise<AdminSetup> {
   if (store.users.hasAdmin()) return { status: 'exists' };

@@ -14,11 +14,13 @@ export interface Config {
 export function readConfig(env: NodeJS.ProcessEnv): Config {
   const port = env.PORT || '3000';
   // 0 asks the system for a free port (the tests use it).
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535) throw new Error(`PORT must be a port number from 0 to 65535 (got ${JSON.stringify(port)})`);
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535)
+    throw new Error(`PORT must be a port number from 0 to 65535 (got ${JSON.stringify(port)})`);
   const databasePath = resolve(env.DATABASE_PATH || './data/api.db');
   const redisUrl = env.REDIS_URL || undefined;
   // Never echoed: the URL may hold a password.
-  if (redisUrl !== undefined && !isRedisUrl(redisUrl)) throw new Error('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+  if (redisUrl !== undefined && !isRedisUrl(redisUrl))
+    throw new Error('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
   return { host: env.HOST || '127.0.0.1', port: Number(port), databasePath, dataDir: dirname(databasePath), ...(redisUrl && { redisUrl }) };
 }
 

@@ -87,8 +87,10 @@ export function openDatabase(path: string) {
       byId: (id: string): UserRow | undefined => userById.get(id),
       hasAdmin: (): boolean => anyAdmin.get() !== undefined,
       /** The new user's id (a random UUID), or `undefined` when the name is taken (names ignore case). */
-      insert: write((user: NewUser): string | undefined =>
-        insertUser.get(randomUUID(), user.username, user.passwordHash, user.salt, user.admin ? 1 : 0)?.id),
+      insert: write(
+        (user: NewUser): string | undefined =>
+          insertUser.get(randomUUID(), user.username, user.passwordHash, user.salt, user.admin ? 1 : 0)?.id,
+      ),
       /** Whether a user was deleted. */
       delete: write((username: string): boolean => deleteUser.run(username).changes > 0),
     },
@@ -118,6 +120,8 @@ function refuseNumericUserIds(db: Database.Database, path: string): void {
   const columns = db.prepare<[], { name: string; type: string }>("SELECT name, type FROM pragma_table_info('users')").all();
   if (columns.some((column) => column.name === 'id' && column.type === 'INTEGER')) {
     db.close();
-    throw new Error(`${path} was made by an older version of this example, with numeric user ids; move it away (or rm -rf its folder) to start afresh`);
+    throw new Error(
+      `${path} was made by an older version of this example, with numeric user ids; move it away (or rm -rf its folder) to start afresh`,
+    );
   }
 }

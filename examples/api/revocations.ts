@@ -49,7 +49,8 @@ export class SqliteRevocationStore implements RevocationStore {
 
   constructor(db: Database, options: SqliteRevocationStoreOptions = {}) {
     const { sweepEvery = 60_000 } = options;
-    if (!Number.isSafeInteger(sweepEvery) || sweepEvery < 0) throw new TypeError(`sweepEvery must be a whole number of milliseconds (got ${String(sweepEvery)})`);
+    if (!Number.isSafeInteger(sweepEvery) || sweepEvery < 0)
+      throw new TypeError(`sweepEvery must be a whole number of milliseconds (got ${String(sweepEvery)})`);
     // Checked as RedisRevocationStore checks it (a finite number of seconds, 0 or more).
     this.#clockTolerance = toleranceOption({ ...options });
     this.#db = db;

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const { secret, file } = loadSecret(process.env.SECRET_KEY, config.dataDir);
   if (file !== undefined) {
-    console.warn(`warning: SECRET_KEY is not set; using the secret generated in ${file} (kept so that tokens survive restarts). Set SECRET_KEY in production.`);
+    console.warn(
+      `warning: SECRET_KEY is not set; using the secret generated in ${file} (kept so that tokens survive restarts). Set SECRET_KEY in production.`,
+    );
   }
 
   // With REDIS_URL, logouts are shared through Redis by every instance; otherwise they stay in the SQLite file.
@@ -33,8 +35,10 @@ async function main(): Promise<void> {
     // First, as tokenRequired checks the secret: a bad one stops the start before anything is created.
     app = createApp({ db, secret, log, ...(redis && { revocations: new RedisRevocationStore(redis) }) });
     const admin = await ensureAdmin(db, process.env.ADMIN_PASSWORD);
-    if (admin.status === 'generated') log(`Created user "admin" with password: ${admin.password}\n(shown once; set ADMIN_PASSWORD before the first start to choose it)`);
-    if (admin.status === 'exists' && process.env.ADMIN_PASSWORD) log('note: ADMIN_PASSWORD is only used when the database is first created');
+    if (admin.status === 'generated')
+      log(`Created user "admin" with password: ${admin.password}\n(shown once; set ADMIN_PASSWORD before the first start to choose it)`);
+    if (admin.status === 'exists' && process.env.ADMIN_PASSWORD)
+      log('note: ADMIN_PASSWORD is only used when the database is first created');
   } catch (error) {
     await closeStores();
     throw error;

@@ -98,7 +98,13 @@ const CORE_PREFIX = 'express-token-required: ';
 
 /** The flag that sets each option of signToken and verifyToken, for error messages. */
 const FLAG_OF: Readonly<Record<string, string>> = {
-  secret: '--secret', expiresIn: '--exp', subject: '--sub', issuer: '--iss', audience: '--aud', algorithm: '--alg', algorithms: '--alg',
+  secret: '--secret',
+  expiresIn: '--exp',
+  subject: '--sub',
+  issuer: '--iss',
+  audience: '--aud',
+  algorithm: '--alg',
+  algorithms: '--alg',
 };
 
 /**

@@ -27,9 +27,10 @@ export function decodeUnverified(token: string): Decoded {
 }
 
 function timeLines(payload: Json, nowMs: number): string {
-  const expiry = payload.exp === undefined
-    ? 'never: no exp claim (verify and the middleware refuse such tokens by default)'
-    : describeTime(payload.exp, nowMs, true);
+  const expiry =
+    payload.exp === undefined
+      ? 'never: no exp claim (verify and the middleware refuse such tokens by default)'
+      : describeTime(payload.exp, nowMs, true);
   const lines = [`Expires:    ${expiry}`];
   if (payload.nbf !== undefined) lines.push(`Not before: ${describeTime(payload.nbf, nowMs)}`);
   if (payload.iat !== undefined) lines.push(`Issued:     ${describeTime(payload.iat, nowMs)}`);

@@ -26,7 +26,9 @@ Example:
     const bytes = Number(text);
     // Fewer than 32 bytes is no HS256 key (RFC 7518 §3.2), so such a secret is never made.
     if (!/^\d+$/.test(text) || bytes < MIN_BYTES || bytes > MAX_BYTES) {
-      throw new UsageError(`--bytes must be a whole number from ${String(MIN_BYTES)} to ${String(MAX_BYTES)} (got ${JSON.stringify(text)})`);
+      throw new UsageError(
+        `--bytes must be a whole number from ${String(MIN_BYTES)} to ${String(MAX_BYTES)} (got ${JSON.stringify(text)})`,
+      );
     }
     io.stdout.write(`${randomBytes(bytes).toString('hex')}\n`);
     return EXIT.ok;

@@ -26,7 +26,8 @@ export function verifyClaims({ header, payload }: Jws, config: VerifyConfig): To
     if (now >= exp + clockTolerance) throw expired('jwt expired', exp);
   }
   const { audience, issuer, subject } = config;
-  if (audience !== undefined && !acceptsAny(audience, payload.aud)) throw invalid(`jwt audience invalid. expected: ${audience.join(' or ')}`);
+  if (audience !== undefined && !acceptsAny(audience, payload.aud))
+    throw invalid(`jwt audience invalid. expected: ${audience.join(' or ')}`);
   if (issuer !== undefined && !issuer.includes(payload.iss as string)) throw invalid(`jwt issuer invalid. expected: ${issuer.join(',')}`);
   if (subject !== undefined && payload.sub !== subject) throw invalid(`jwt subject invalid. expected: ${subject}`);
   if (config.maxAge !== undefined) {

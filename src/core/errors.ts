@@ -1,12 +1,6 @@
 /** Why a request was refused. Stable: branch on it, never on `message`. */
 export type TokenErrorReason =
-  | 'token_missing'
-  | 'token_ambiguous'
-  | 'token_invalid'
-  | 'token_expired'
-  | 'token_revoked'
-  | 'user_not_found'
-  | 'insufficient_permissions';
+  'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' | 'insufficient_permissions';
 
 /** The HTTP status of a refusal: 400 (no usable token), 401 (a bad token), 403 (a good token, not allowed). */
 export type TokenErrorStatus = 400 | 401 | 403;

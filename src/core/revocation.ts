@@ -69,7 +69,8 @@ export function revocationExpiry(payload: TokenPayload, clockTolerance = 0): num
 /** The tolerance of one `revoke` call: its own option, else the store's default. */
 export function revokeTolerance(options: unknown, fallback: number): number {
   if (options === undefined) return fallback;
-  if (!isRecord(options)) throw configError(`revoke() options must be an object such as { clockTolerance: 30 } (got ${describeValue(options)})`);
+  if (!isRecord(options))
+    throw configError(`revoke() options must be an object such as { clockTolerance: 30 } (got ${describeValue(options)})`);
   checkNames(options, 'revoke()', ['clockTolerance']);
   return toleranceOption(options, fallback);
 }

@@ -38,7 +38,11 @@ export class TokenCache {
     return undefined;
   }
 
-  set(token: string, { header, payload }: { readonly header: Readonly<Record<string, unknown>>; readonly payload: TokenPayload }, key: KeyObject): void {
+  set(
+    token: string,
+    { header, payload }: { readonly header: Readonly<Record<string, unknown>>; readonly payload: TokenPayload },
+    key: KeyObject,
+  ): void {
     const { nbf, exp, iat } = payload;
     const expires = Math.min(exp ?? Infinity, this.maxAge !== undefined && iat !== undefined ? iat + this.maxAge : Infinity);
     this.#entries.set(token, {

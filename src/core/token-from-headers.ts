@@ -36,7 +36,12 @@ export function cleanToken(value: unknown): string | undefined {
  * `rawHeaders` (Node's `req.rawHeaders`) shows repeated `Authorization` lines, which Node's
  * header record silently drops but the first of.
  */
-export function extractToken(headers: Headers, header: string, bearer: boolean, rawHeaders: readonly string[] = []): FoundToken | undefined {
+export function extractToken(
+  headers: Headers,
+  header: string,
+  bearer: boolean,
+  rawHeaders: readonly string[] = [],
+): FoundToken | undefined {
   const fromHeader = cleanToken(headers[header]);
   const fromBearer = bearer && headers.authorization !== undefined ? bearerToken(headers.authorization, rawHeaders) : undefined;
   if (fromHeader !== undefined && fromBearer !== undefined && fromHeader !== fromBearer) throw new TokenError('token_ambiguous');

@@ -100,4 +100,3 @@ export function createVerifier(config: VerifyConfig): Verifier {
     return keys.kind === 'static' ? verifyWith(token, decode(token), keys.keys) : verifyByKid(token, keys);
   };
 }
-

@@ -51,7 +51,9 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 function resolveHeader(record: Readonly<Record<string, unknown>>): string {
   const header = optionalString(record, 'header') ?? 'token';
   if (!TOKEN.test(header)) {
-    throw configError(`option 'header' must be an HTTP header name: letters, digits and !#$%&'*+-.^_\`|~, no spaces or colons (got ${describeValue(header)})`);
+    throw configError(
+      `option 'header' must be an HTTP header name: letters, digits and !#$%&'*+-.^_\`|~, no spaces or colons (got ${describeValue(header)})`,
+    );
   }
   const name = header.toLowerCase();
   if (name === 'authorization') {
@@ -68,7 +70,9 @@ function resolveHeader(record: Readonly<Record<string, unknown>>): string {
 function resolveMethods(value: unknown): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length === 0) {
-    throw configError(`option 'methods' must be a non-empty array of HTTP methods such as ['POST', 'PUT', 'DELETE'] (got ${describeValue(value)})`);
+    throw configError(
+      `option 'methods' must be a non-empty array of HTTP methods such as ['POST', 'PUT', 'DELETE'] (got ${describeValue(value)})`,
+    );
   }
   const methods = new Set<string>();
   for (const entry of value as unknown[]) {
@@ -89,4 +93,3 @@ function unknownMethod(entry: unknown): string {
   const hint = typeof entry === 'string' ? suggest(entry.trim(), METHODS) : undefined;
   return `${what}${hint ?? `; use one of Node's http.METHODS, such as 'GET', 'POST', 'PUT', 'PATCH' or 'DELETE'`}`;
 }
-

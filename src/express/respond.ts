@@ -19,6 +19,9 @@ export function refuse(error: TokenError, req: Request, res: Response, next: Nex
   } else if (res.headersSent) {
     next(error);
   } else {
-    res.status(error.status).set({ 'Cache-Control': 'no-store', ...error.headers }).json(error.toJSON());
+    res
+      .status(error.status)
+      .set({ 'Cache-Control': 'no-store', ...error.headers })
+      .json(error.toJSON());
   }
 }

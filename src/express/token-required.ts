@@ -131,8 +131,12 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
     }
     if (result instanceof Promise) {
       result.then(
-        (value) => { pass(value, req, next); },
-        (error: unknown) => { fail(error, req, res, next); },
+        (value) => {
+          pass(value, req, next);
+        },
+        (error: unknown) => {
+          fail(error, req, res, next);
+        },
       );
     } else {
       pass(result, req, next);

@@ -127,7 +127,9 @@ export class RedisRevocationStore implements RevocationStore {
       }, ms);
       // Never keeps a process alive that is otherwise done.
       timer.unref();
-      new Promise((started) => { started(run()); }).then(
+      new Promise((started) => {
+        started(run());
+      }).then(
         (reply) => {
           clearTimeout(timer);
           resolve(reply);
@@ -150,7 +152,8 @@ function commandsOf(client: unknown): Commands {
     const nodeRedis = client as unknown as NodeRedisClientLike;
     return {
       // `expiration` for node-redis v5+, the flat `PXAT` for v4 (which ignores `expiration`).
-      set: (key, at) => (at === undefined ? nodeRedis.set(key, '1') : nodeRedis.set(key, '1', { expiration: { type: 'PXAT', value: at }, PXAT: at })),
+      set: (key, at) =>
+        at === undefined ? nodeRedis.set(key, '1') : nodeRedis.set(key, '1', { expiration: { type: 'PXAT', value: at }, PXAT: at }),
       exists: (key) => nodeRedis.exists(key),
     };
   }
@@ -161,7 +164,5 @@ function commandsOf(client: unknown): Commands {
       exists: (key) => ioRedis.exists(key),
     };
   }
-  throw configError(
-    `RedisRevocationStore cannot tell the client's kind: expected node-redis (with 'isOpen') or ioredis (with 'status')`,
-  );
+  throw configError(`RedisRevocationStore cannot tell the client's kind: expected node-redis (with 'isOpen') or ioredis (with 'status')`);
 }

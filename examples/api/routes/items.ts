@@ -24,7 +24,10 @@ export function items(store: Store, router: Router): Router {
       return;
     }
     const item = store.items.insert(name, req.user!.username);
-    res.status(201).location(`/items/${String(item.id)}`).json(item);
+    res
+      .status(201)
+      .location(`/items/${String(item.id)}`)
+      .json(item);
   });
 
   router.put('/:id', (req, res) => {

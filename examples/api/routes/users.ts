@@ -26,7 +26,10 @@ export function createUser(store: Store): RequestHandler {
       sendError(res, 409, 'User already exists');
       return;
     }
-    res.status(201).location(`/users/${encodeURIComponent(credentials.username)}`).json({ id, username: credentials.username, admin: false });
+    res
+      .status(201)
+      .location(`/users/${encodeURIComponent(credentials.username)}`)
+      .json({ id, username: credentials.username, admin: false });
   });
 }
 

@@ -22,7 +22,11 @@ export function resolveKeyOption(record: Readonly<Record<string, unknown>>, algo
  * The one key used to sign, and the `kid` that names it: a resolver cannot sign, with several
  * secrets the first signs (its `kid` is `keyid`, if any), with `keys` the current one signs.
  */
-export function signingKey(record: Readonly<Record<string, unknown>>, algorithm: Algorithm, keyid: string | undefined): { key: KeyObject; kid: string | undefined } {
+export function signingKey(
+  record: Readonly<Record<string, unknown>>,
+  algorithm: Algorithm,
+  keyid: string | undefined,
+): { key: KeyObject; kid: string | undefined } {
   const keys = resolveKeyOption(record, algorithm);
   if (keys.kind === 'resolver') throw configError(`signToken() needs the secret itself, not a resolver function`);
   if (keys.kind === 'static') return { key: keys.keys[0]!, kid: keyid };

@@ -32,15 +32,19 @@ export function resolveKeyRing(value: unknown, algorithm: Algorithm): KeyRingKey
   } else if (isRecord(value)) {
     checkNames(value, `option 'keys'`, ['current', 'keys']);
     if (!isRecord(value.keys) || Object.keys(value.keys).length === 0) {
-      throw configError(`keys.keys must be a non-empty object of secrets by kid, e.g. { k1: secret1, k2: secret2 } (got ${describeValue(value.keys)})`);
+      throw configError(
+        `keys.keys must be a non-empty object of secrets by kid, e.g. { k1: secret1, k2: secret2 } (got ${describeValue(value.keys)})`,
+      );
     }
-    entries = Object.entries(value.keys).map(([kid, key]) => [
-      checkKid(kid, `a kid in keys.keys`),
-      toKeyObject(key, algorithm, `keys.keys[${JSON.stringify(kid)}]`, KEY_FORMS),
-    ] as const);
+    entries = Object.entries(value.keys).map(
+      ([kid, key]) =>
+        [checkKid(kid, `a kid in keys.keys`), toKeyObject(key, algorithm, `keys.keys[${JSON.stringify(kid)}]`, KEY_FORMS)] as const,
+    );
     current = checkKid(value.current, 'keys.current');
   } else {
-    throw configError(`option 'keys' must be { current, keys: { [kid]: secret } } or an array of { kid, secret } (got ${describeValue(value)})`);
+    throw configError(
+      `option 'keys' must be { current, keys: { [kid]: secret } } or an array of { kid, secret } (got ${describeValue(value)})`,
+    );
   }
   const byKid = new Map<string, KeyObject>();
   for (const [kid, key] of entries) {

@@ -1,12 +1,32 @@
 import { configError, describeValue } from './validate.js';
 
 const SECONDS_PER_UNIT: Readonly<Record<string, number>> = {
-  s: 1, sec: 1, secs: 1, second: 1, seconds: 1,
-  m: 60, min: 60, mins: 60, minute: 60, minutes: 60,
-  h: 3600, hr: 3600, hrs: 3600, hour: 3600, hours: 3600,
-  d: 86_400, day: 86_400, days: 86_400,
-  w: 604_800, week: 604_800, weeks: 604_800,
-  y: 31_557_600, yr: 31_557_600, yrs: 31_557_600, year: 31_557_600, years: 31_557_600,
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86_400,
+  day: 86_400,
+  days: 86_400,
+  w: 604_800,
+  week: 604_800,
+  weeks: 604_800,
+  y: 31_557_600,
+  yr: 31_557_600,
+  yrs: 31_557_600,
+  year: 31_557_600,
+  years: 31_557_600,
 };
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i;
@@ -22,7 +42,9 @@ export function parseDuration(value: unknown, name: string): number {
     const perUnit = match && SECONDS_PER_UNIT[match[2]!.toLowerCase()];
     if (match && perUnit) return Number(match[1]) * perUnit;
   }
-  throw configError(`option '${name}' must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' (got ${describeValue(value)})`);
+  throw configError(
+    `option '${name}' must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' (got ${describeValue(value)})`,
+  );
 }
 
 /** A duration that must be more than 0 seconds (a lifetime or a maximum age). */

@@ -8,12 +8,31 @@ type NameOf<T> = T extends unknown ? keyof T : never;
 
 // Objects, not arrays, so that `satisfies` finds a missing name as well as an extra one.
 const VERIFY = {
-  secret: 1, keys: 1, algorithms: 1, issuer: 1, audience: 1, subject: 1, maxAge: 1, clockTolerance: 1, requireExpiry: 1,
-  maxTokenLength: 1, cache: 1, hookTimeout: 1,
+  secret: 1,
+  keys: 1,
+  algorithms: 1,
+  issuer: 1,
+  audience: 1,
+  subject: 1,
+  maxAge: 1,
+  clockTolerance: 1,
+  requireExpiry: 1,
+  maxTokenLength: 1,
+  cache: 1,
+  hookTimeout: 1,
 } as const satisfies Record<NameOf<VerifyOptions>, 1>;
 
 const SIGN = {
-  secret: 1, keys: 1, algorithm: 1, expiresIn: 1, notBefore: 1, issuer: 1, audience: 1, subject: 1, jwtid: 1, keyid: 1,
+  secret: 1,
+  keys: 1,
+  algorithm: 1,
+  expiresIn: 1,
+  notBefore: 1,
+  issuer: 1,
+  audience: 1,
+  subject: 1,
+  jwtid: 1,
+  keyid: 1,
 } as const satisfies Record<NameOf<SignOptions>, 1>;
 
 /**

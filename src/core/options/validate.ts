@@ -80,7 +80,8 @@ export function optionalFunction<F>(record: Readonly<Record<string, unknown>>, n
 export function optionalString(record: Readonly<Record<string, unknown>>, name: string): string | undefined {
   const value = record[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw configError(`option '${name}' must be a non-empty string (got ${describeValue(value)})`);
+  if (typeof value !== 'string' || value === '')
+    throw configError(`option '${name}' must be a non-empty string (got ${describeValue(value)})`);
   return value;
 }
 
@@ -103,7 +104,9 @@ export function optionalNumber(
   const value = record[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw configError(`option '${name}' must be ${integer ? 'an integer' : 'a number'} of at least ${String(min)} (got ${describeValue(value)})`);
+    throw configError(
+      `option '${name}' must be ${integer ? 'an integer' : 'a number'} of at least ${String(min)} (got ${describeValue(value)})`,
+    );
   }
   return value;
 }

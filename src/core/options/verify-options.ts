@@ -60,7 +60,9 @@ function resolveHookTimeout(value: unknown): HookTimeout {
   if (value === undefined) return 10_000;
   if (value === false) return false;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT) {
-    throw configError(`option 'hookTimeout' must be a whole number of milliseconds from 1 to ${String(MAX_TIMEOUT)}, or false for no limit (got ${describeValue(value)})`);
+    throw configError(
+      `option 'hookTimeout' must be a whole number of milliseconds from 1 to ${String(MAX_TIMEOUT)}, or false for no limit (got ${describeValue(value)})`,
+    );
   }
   return value;
 }
