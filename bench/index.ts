@@ -83,7 +83,7 @@ function httpTargets(rows: readonly HttpRow[]): Target[] {
       ...ratio('HTTP 401, a route that sends the envelope without verifying ÷ bare route (the ceiling)', r('refuse', bad, bareBad), 0),
       goal: 'reported',
     },
-    // Issue 6 asks for this number beside the route without revocation; it sets no goal.
+    // Reported beside the route without revocation; it sets no goal.
     {
       ...ratio(
         'HTTP valid, Redis revocation store ÷ the same route without revocation',
