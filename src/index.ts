@@ -4,28 +4,28 @@ import './express/request.js';
 
 export { TokenError } from './core/errors.js';
 export type { ErrorEnvelope, TokenErrorOptions, TokenErrorReason, TokenErrorStatus } from './core/errors.js';
-export type { ClaimsCheck, ClaimValue } from './core/permissions.js';
-export type { RevocationStore, RevokeOptions } from './core/revocation.js';
-export { signToken } from './core/sign.js';
 export type {
-  Algorithm,
-  Duration,
+  JsonWebKey,
+  JsonWebKeySet,
   KeyRing,
   KeyRingEntry,
   KeyRingMap,
-  MaybePromise,
+  PrivateKeyInput,
+  PublicJwksOptions,
+  PublicKeyInput,
+  PublicKeyResolver,
   Secret,
   SecretKey,
   SecretResolver,
-  SignClaimOptions,
   SignKeyOptions,
-  SignOptions,
-  TokenHeader,
-  TokenPayload,
-  VerifyClaimOptions,
   VerifyKeyOptions,
-  VerifyOptions,
-} from './core/types.js';
+} from './core/key-types.js';
+export type { SignOptions, VerifyOptions } from './core/option-types.js';
+export type { ClaimsCheck, ClaimValue } from './core/permissions.js';
+export { publicJwks } from './core/publish.js';
+export type { RevocationStore, RevokeOptions } from './core/revocation.js';
+export { signToken } from './core/sign.js';
+export type { Algorithm, Duration, MaybePromise, SignClaimOptions, TokenHeader, TokenPayload, VerifyClaimOptions } from './core/types.js';
 export { verifyToken } from './core/verify-token.js';
 export { requireClaims, requireScopes, type ClaimsPredicate } from './express/guards.js';
 export { tokenRequired } from './express/token-required.js';

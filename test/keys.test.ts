@@ -151,9 +151,10 @@ describe('keys: configuration errors (TypeError at construction)', () => {
     ['an empty kid as a property name', { keys: { current: 'k1', keys: { k1: K1, '': K2 } } }, /a kid in keys\.keys must be a non-empty string/],
     ['a short key', { keys: { current: 'k1', keys: { k1: K1, k2: 'x'.repeat(31) } } }, /keys\.keys\["k2"\] must be at least 32 bytes for HS256 \(got 31\)/],
     ['a 32-byte key with HS512 allowed', { keys: { current: 'k1', keys: { k1: K1.slice(0, 32) } }, algorithms: ['HS256', 'HS512'] }, /keys\.keys\["k1"\] must be at least 64 bytes for HS512/],
-    ['a PEM key', { keys: { current: 'k1', keys: { k1: pem } } }, /keys\.keys\["k1"\] looks like a PEM key/],
     ['a JWK', { keys: { current: 'k1', keys: { k1: JSON.stringify({ kty: 'oct', k: 'x'.repeat(64) }) } } }, /keys\.keys\["k1"\] looks like a JWK/],
-    ['a public KeyObject', { keys: { current: 'k1', keys: { k1: publicKey } } }, /keys\.keys\["k1"\] is a public KeyObject/],
+    // Public keys belong in `key`; as a `secret` they are still refused (key confusion).
+    ['a PEM key as an entry secret', { keys: [{ kid: 'k1', secret: pem }] }, /keys\[0\]\.secret looks like a PEM key/],
+    ['a public KeyObject as an entry secret', { keys: [{ kid: 'k1', secret: publicKey }] }, /keys\[0\]\.secret is a public KeyObject/],
     ['a resolver function as a key', { keys: { current: 'k1', keys: { k1: () => K1 } } }, /keys\.keys\["k1"\] must be a string, a Buffer or Uint8Array, or a secret KeyObject \(got a function\)/],
   ];
 

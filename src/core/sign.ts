@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { ALGORITHM_LIST, DEFAULT_ALGORITHM, isAlgorithm } from './algorithms.js';
-import { hmac } from './hmac.js';
 import { encodeSegment } from './jws.js';
-import { signingKey } from './keys/key-option.js';
+import { signingKey } from './keys/signing-key.js';
 import { parseDuration, parsePositiveDuration } from './options/duration.js';
 import { entryOptions } from './options/option-names.js';
 import { configError, describeValue, optionalString, optionalStrings } from './options/validate.js';
-import type { SignOptions, TokenPayload } from './types.js';
+import { sign } from './signatures.js';
+import type { SignOptions } from './option-types.js';
+import type { TokenPayload } from './types.js';
 
 // The claims options write; a payload that already has one is a mistake to catch early.
 const CLAIM_OF = { expiresIn: 'exp', notBefore: 'nbf', issuer: 'iss', audience: 'aud', subject: 'sub', jwtid: 'jti' } as const;
 
 /**
- * Signs a token for a login route: HS256 and one hour of validity by default, `iat` set,
- * and a random `jti` (so that it can be revoked) unless `jwtid: false`. With `keys`, the
- * current key signs and its `kid` goes in the header.
+ * Signs a token for a login route: HS256 with a `secret` and one hour of validity by default,
+ * `iat` set, and a random `jti` (so that it can be revoked) unless `jwtid: false`. With a
+ * `privateKey`, its own algorithm (ES256 for a P-256 key, RS256 for RSA, EdDSA for Ed25519…)
+ * and a `kid` a JWKS consumer can select it by; with `keys`, the current key signs and its
+ * `kid` goes in the header.
  * The compact JWS is built here with `node:crypto` (RFC 7515 §7.1), so any JSON object
  * payload signs as it is, including keys such as `constructor` or `__proto__`.
  *
@@ -26,9 +28,7 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
     throw configError(`signToken() needs a plain object payload such as { sub: '42' } (got ${describeValue(payload)})`);
   }
   const record = entryOptions(options, 'signToken()');
-  const algorithm = record.algorithm ?? DEFAULT_ALGORITHM;
-  if (!isAlgorithm(algorithm)) throw configError(`algorithm ${describeValue(algorithm)} is not supported; use ${ALGORITHM_LIST}`);
-  const { key, kid } = signingKey(record, algorithm, optionalString(record, 'keyid'));
+  const { key, algorithm, kid } = signingKey(record);
   const jwtid = resolveJwtid(record.jwtid);
   for (const [option, claim] of Object.entries(CLAIM_OF)) {
     // `jwtid: false` only turns the random default off; it sets nothing.
@@ -65,7 +65,7 @@ export function signToken(payload: TokenPayload, options: SignOptions): string {
     throw new TypeError(`express-token-required: signToken() needs a JSON-serialisable payload`, { cause: error });
   }
   const input = `${encodeSegment(JSON.stringify(header))}.${encodeSegment(body)}`;
-  return `${input}.${hmac(algorithm, key, input)}`;
+  return `${input}.${sign(algorithm, key, input)}`;
 }
 
 /**

@@ -1,18 +1,17 @@
 // The one verification path, shared by the middleware, verifyToken and the command: decode,
 // pick the key, check the signature and the claims, and remember what passed.
-import type { KeyObject } from 'node:crypto';
 import type { Algorithm } from './algorithms.js';
 import { invalid, verifyClaims } from './claims.js';
 import { TokenError } from './errors.js';
-import { signatureMatches } from './hmac.js';
 import { HookFailure, callHook } from './hooks.js';
 import { decodeJws, type Jws } from './jws.js';
-import type { KeyRingKeys } from './keys/key-ring.js';
-import { toKeyObject, type ResolverKeys } from './keys/secret.js';
+import type { BoundKey } from './keys/bind.js';
+import type { Keys, ResolverKeys } from './keys/keys.js';
 import type { VerifyConfig } from './options/verify-options.js';
+import { verifySignature } from './signatures.js';
 import { TokenCache, type Verified } from './token-cache.js';
 import { TwoGenerationMap } from './two-generation-map.js';
-import type { SecretKey, TokenHeader, TokenPayload } from './types.js';
+import type { TokenHeader, TokenPayload } from './types.js';
 
 /**
  * Verifies one token string: a bad token throws (or rejects with) a TokenError, a failing
@@ -34,30 +33,38 @@ export function createVerifier(config: VerifyConfig): Verifier {
 
   const cache = config.cache && new TokenCache(config.cache.max, config.clockTolerance, config.maxAge);
 
-  /** Rotation: a token signed by any of the keys verifies; a verified one is cached with its key. */
-  function verifyWith(token: string, jws: Jws<TokenHeader>, candidates: readonly KeyObject[]): TokenPayload {
+  /**
+   * Rotation: a token signed by any of the candidates verifies, each only with an algorithm it
+   * is bound to; a verified token is cached with its key.
+   */
+  function verifyWith(token: string, jws: Jws<TokenHeader>, candidates: readonly BoundKey[]): TokenPayload {
     const algorithm = jws.header.alg as Algorithm;
-    const key = candidates.find((candidate) => signatureMatches(token, jws, algorithm, candidate));
+    const fitting = candidates.filter((candidate) => candidate.algorithms.includes(algorithm));
+    // A token never chooses its key's type: an HS256 token for a public key finds no key here.
+    if (fitting.length === 0) throw invalid('invalid algorithm');
+    const input = token.slice(0, jws.signatureDot);
+    const signature = token.slice(jws.signatureDot + 1);
+    const key = fitting.find((candidate) => verifySignature(algorithm, candidate.key, input, signature));
     if (key === undefined) throw invalid('invalid signature');
     const payload = verifyClaims(jws, config);
-    cache?.set(token, jws, key);
+    cache?.set(token, jws, key.key);
     return payload;
   }
 
-  // Keys a resolver returned, checked and made key objects once (keyed by the returned value).
-  const resolvedKeys = new TwoGenerationMap<SecretKey, KeyObject>(100);
+  // Keys a resolver returned, checked and bound once (keyed by the returned value).
+  const resolvedKeys = new TwoGenerationMap<unknown, BoundKey>(100);
 
-  function resolvedKey(key: SecretKey, algorithm: Algorithm): KeyObject {
-    let keyObject = resolvedKeys.get(key);
-    if (keyObject) return keyObject;
+  function bindResolved(resolver: ResolverKeys, key: unknown): BoundKey {
+    let bound = resolvedKeys.get(key);
+    if (bound) return bound;
     try {
-      keyObject = toKeyObject(key, algorithm, 'the key returned by the secret resolver');
+      bound = resolver.bind(key);
     } catch (error) {
       // A weak or mistaken key is the app's configuration error (500), never a verify with it.
       throw new HookFailure(error as TypeError);
     }
-    resolvedKeys.set(key, keyObject);
-    return keyObject;
+    resolvedKeys.set(key, bound);
+    return bound;
   }
 
   /**
@@ -65,29 +72,42 @@ export function createVerifier(config: VerifyConfig): Verifier {
    * still returns the key that verified the token, so withdrawing a key from the resolver
    * stops its cached tokens at once. Another key means verifying again; none, Invalid Token.
    */
-  async function verifyWithResolver(
-    token: string,
-    { resolver, algorithm }: ResolverKeys,
-    cached: Verified | undefined,
-  ): Promise<TokenPayload> {
+  async function verifyWithResolver(token: string, resolver: ResolverKeys, cached: Verified | undefined): Promise<TokenPayload> {
     const read = cached ?? decode(token);
-    const key = await callHook('the secret resolver', () => resolver(read.header as TokenHeader, read.payload), config.hookTimeout);
+    const key = await callHook(resolver.name, () => resolver.resolver(read.header as TokenHeader, read.payload), config.hookTimeout);
     if (key === undefined || key === null) throw new TokenError('token_invalid');
-    const keyObject = resolvedKey(key, algorithm);
-    if (cached && (cached.key === keyObject || cached.key.equals(keyObject))) return cached.payload;
-    return verifyWith(token, cached ? decode(token) : (read as Jws<TokenHeader>), [keyObject]);
+    const bound = bindResolved(resolver, key);
+    if (cached && (cached.key === bound.key || cached.key.equals(bound.key))) return cached.payload;
+    return verifyWith(token, cached ? decode(token) : (read as Jws<TokenHeader>), [bound]);
   }
 
-  /**
-   * Rotation by `kid`: the header names the key, and only that key is tried. A missing or
-   * unknown `kid` is Invalid Token, never a fallback to the other keys.
-   */
-  function verifyByKid(token: string, ring: KeyRingKeys): TokenPayload {
-    const jws = decode(token);
-    // A `kid` that is not a string finds no key: the ring's names are strings.
-    const key = ring.byKid.get(jws.header.kid as string);
-    if (key === undefined) throw new TokenError('token_invalid');
-    return verifyWith(token, jws, [key]);
+  /** The keys a token may be tried with, by its `kid` where the key option says so. */
+  function candidatesFor(jws: Jws<TokenHeader>, known: Exclude<Keys, ResolverKeys>): readonly BoundKey[] {
+    const { kid } = jws.header;
+    switch (known.kind) {
+      case 'static': {
+        // A `publicKey` array: the key whose id the token names, alone; else each key in turn.
+        const named = typeof kid === 'string' ? known.byId?.get(kid) : undefined;
+        return named ? [named] : known.keys;
+      }
+      case 'kid': {
+        // A missing or unknown `kid` is Invalid Token, never a fallback to the other keys.
+        const key = typeof kid === 'string' ? known.byKid.get(kid) : undefined;
+        if (key === undefined) throw new TokenError('token_invalid');
+        return [key];
+      }
+      case 'set': {
+        if (kid !== undefined) {
+          const key = typeof kid === 'string' ? known.byKid.get(kid) : undefined;
+          if (key === undefined) throw new TokenError('token_invalid');
+          return [key];
+        }
+        // Without a `kid`, only a set in which exactly one key may verify the token's `alg`.
+        const fitting = known.keys.filter((key) => key.algorithms.includes(jws.header.alg as Algorithm));
+        if (fitting.length !== 1) throw new TokenError('token_invalid');
+        return fitting;
+      }
+    }
   }
 
   return (token) => {
@@ -97,6 +117,7 @@ export function createVerifier(config: VerifyConfig): Verifier {
     if (keys.kind === 'resolver') return verifyWithResolver(token, keys, cached);
     // Keys known at start-up are trusted for as long as the verifier lives.
     if (cached) return cached.payload;
-    return keys.kind === 'static' ? verifyWith(token, decode(token), keys.keys) : verifyByKid(token, keys);
+    const jws = decode(token);
+    return verifyWith(token, jws, candidatesFor(jws, keys));
   };
 }

@@ -5,7 +5,8 @@ import { HookFailure } from './hooks.js';
 import { entryOptions } from './options/option-names.js';
 import { resolveVerifyOptions } from './options/verify-options.js';
 import { cleanToken } from './token-from-headers.js';
-import type { TokenPayload, VerifyOptions } from './types.js';
+import type { VerifyOptions } from './option-types.js';
+import type { TokenPayload } from './types.js';
 import { createVerifier, type Verifier } from './verifier.js';
 
 interface Resolved {

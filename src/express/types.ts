@@ -1,7 +1,8 @@
 // The public types of the Express adapter: tokenRequired's own options.
 import type { NextFunction, Request, Response } from 'express';
 import type { TokenError } from '../core/errors.js';
-import type { MaybePromise, TokenPayload, VerifyClaimOptions, VerifyKeyOptions } from '../core/types.js';
+import type { VerifyKeyOptions } from '../core/key-types.js';
+import type { MaybePromise, TokenPayload, VerifyClaimOptions } from '../core/types.js';
 
 /** Options of `tokenRequired`: a key (`secret` or `keys`), the claim options and these. */
 export type TokenRequiredOptions = VerifyClaimOptions & MiddlewareOptions & VerifyKeyOptions;

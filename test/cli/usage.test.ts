@@ -108,6 +108,8 @@ describe('--version', () => {
 });
 
 const S = ['--secret', SECRET];
+// Every algorithm of the table, as the core lists them.
+const ALL_ALGORITHMS = "'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512' or 'EdDSA'";
 
 /** [the one-line error, argv, env, whose usage follows (the top-level one when undefined)] */
 const BAD_USAGE: [string, string[], Record<string, string>, string | undefined][] = [
@@ -127,7 +129,8 @@ const BAD_USAGE: [string, string[], Record<string, string>, string | undefined][
   [`--exp must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' (got "soon")`, ['sign', ...S, '--exp', 'soon'], {}, 'sign'],
   ['--exp must be more than 0 seconds', ['sign', ...S, '--exp', '0'], {}, 'sign'],
   ['--sub must be a non-empty string (got "")', ['sign', ...S, '--sub', ''], {}, 'sign'],
-  [`algorithm "RS256" is not supported; use 'HS256', 'HS384' or 'HS512'`, ['sign', ...S, '--alg', 'RS256'], {}, 'sign'],
+  [`algorithm 'RS256' does not fit secret, which may sign with HS256, HS384 or HS512`, ['sign', ...S, '--alg', 'RS256'], {}, 'sign'],
+  [`algorithm "RS999" is not supported; use ${ALL_ALGORITHMS}`, ['sign', ...S, '--alg', 'RS999'], {}, 'sign'],
   ['--claim needs key=value (got "admin")', ['sign', ...S, '--claim', 'admin'], {}, 'sign'],
   ['--claim needs key=value (got "=1")', ['sign', ...S, '--claim', '=1'], {}, 'sign'],
   ['--claim "a" is given twice', ['sign', ...S, '--claim', 'a=1', '--claim', 'a=2'], {}, 'sign'],
@@ -141,7 +144,7 @@ const BAD_USAGE: [string, string[], Record<string, string>, string | undefined][
   ['secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret', ['verify', TOKEN, '--secret', 'too-short'], {}, 'verify'],
   ['secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret', ['verify', TOKEN], { SECRET_KEY: 'too-short' }, 'verify'],
   ['--iss must be a non-empty string (got "")', ['verify', TOKEN, ...S, '--iss', ''], {}, 'verify'],
-  [`algorithm "none" is not supported in 'algorithms'; use 'HS256', 'HS384' or 'HS512'`, ['verify', TOKEN, ...S, '--alg', 'none'], {}, 'verify'],
+  [`algorithm "none" is not supported in 'algorithms'; use ${ALL_ALGORITHMS}`, ['verify', TOKEN, ...S, '--alg', 'none'], {}, 'verify'],
   ['1 unexpected argument', ['verify', TOKEN, 'extra', ...S], {}, 'verify'],
   ['2 unexpected arguments', ['verify', TOKEN, 'extra', 'more', ...S], {}, 'verify'],
   ["unknown option '--exp'", ['verify', TOKEN, '--exp', '1h', ...S], {}, 'verify'],

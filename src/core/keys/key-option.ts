@@ -1,37 +1,43 @@
-// The key options, resolved once: exactly one of `secret` and `keys`, as the verifier and
-// signToken use them.
-import type { KeyObject } from 'node:crypto';
+// The key options of verification, resolved once: exactly one of `secret`, `publicKey`, `jwks`
+// and `keys`, every key bound to its algorithms.
 import type { Algorithm } from '../algorithms.js';
 import { configError } from '../options/validate.js';
-import { resolveKeyRing, type KeyRingKeys } from './key-ring.js';
-import { resolveSecret, type ResolverKeys, type StaticKeys } from './secret.js';
+import { resolveJwks } from './jwks.js';
+import { resolveKeyRing } from './key-ring.js';
+import type { BoundKey } from './bind.js';
+import type { Keys, ResolverKeys } from './keys.js';
+import { resolvePublicKey } from './public-key.js';
+import { resolveSecret } from './secret.js';
 
-/** Keys known at start-up (one, or several tried in turn), keys by `kid`, or a resolver asked per token. */
-export type Keys = StaticKeys | KeyRingKeys | ResolverKeys;
+export const VERIFY_KEY_OPTIONS = ['secret', 'publicKey', 'jwks', 'keys'] as const;
 
-/** The key of one entry point's options: exactly one of `secret` and `keys` (`undefined` counts as not passed). */
-export function resolveKeyOption(record: Readonly<Record<string, unknown>>, algorithm: Algorithm): Keys {
-  if (record.keys === undefined) return resolveSecret(record.secret, algorithm);
-  if (record.secret !== undefined) {
-    throw configError(`options 'secret' and 'keys' are alternatives; pass one of them (keys by kid: { current, keys: { [kid]: secret } })`);
+/** The one key option given, of `names`; two or more is a TypeError naming each (`undefined` counts as not passed). */
+export function onlyKeyOption<const N extends string>(record: Readonly<Record<string, unknown>>, names: readonly N[]): N | undefined {
+  const given = names.filter((name) => record[name] !== undefined);
+  if (given.length > 1) {
+    const list = given.map((name) => `'${name}'`);
+    throw configError(`options ${list.slice(0, -1).join(', ')} and ${list.at(-1)!} are alternatives; pass one of them`);
   }
-  return resolveKeyRing(record.keys, algorithm);
+  return given[0];
 }
 
-/**
- * The one key used to sign, and the `kid` that names it: a resolver cannot sign, with several
- * secrets the first signs (its `kid` is `keyid`, if any), with `keys` the current one signs.
- */
-export function signingKey(
-  record: Readonly<Record<string, unknown>>,
-  algorithm: Algorithm,
-  keyid: string | undefined,
-): { key: KeyObject; kid: string | undefined } {
-  const keys = resolveKeyOption(record, algorithm);
-  if (keys.kind === 'resolver') throw configError(`signToken() needs the secret itself, not a resolver function`);
-  if (keys.kind === 'static') return { key: keys.keys[0]!, kid: keyid };
-  if (keyid !== undefined) {
-    throw configError(`option 'keyid' cannot be used with 'keys': the current key's kid (${JSON.stringify(keys.current)}) is written`);
+/** The verification keys of one configuration; `configured` is the `algorithms` option, when given. */
+export function resolveKeyOption(record: Readonly<Record<string, unknown>>, configured: readonly Algorithm[] | undefined): Keys {
+  switch (onlyKeyOption(record, VERIFY_KEY_OPTIONS)) {
+    case 'publicKey':
+      return resolvePublicKey(record.publicKey, configured);
+    case 'jwks':
+      return resolveJwks(record.jwks, configured);
+    case 'keys': {
+      const ring = resolveKeyRing(record.keys, configured);
+      return { kind: 'kid', byKid: new Map([...ring.entries].map(([kid, entry]) => [kid, entry.verify])) };
+    }
+    default:
+      return resolveSecret(record.secret, configured);
   }
-  return { key: keys.byKid.get(keys.current)!, kid: keys.current };
+}
+
+/** Every key known at start-up. */
+export function knownKeys(keys: Exclude<Keys, ResolverKeys>): readonly BoundKey[] {
+  return keys.kind === 'kid' ? [...keys.byKid.values()] : keys.keys;
 }

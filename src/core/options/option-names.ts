@@ -1,6 +1,7 @@
 // The option names of each entry point, tied to the option types: a name added to a type and
 // forgotten here (or left here after it left the type) is a compile error.
-import type { SignOptions, VerifyOptions } from '../types.js';
+import type { PublicJwksOptions } from '../key-types.js';
+import type { SignOptions, VerifyOptions } from '../option-types.js';
 import { checkNames, configError, describeValue, isRecord } from './validate.js';
 
 /** Every property name of every member of a union of object types. */
@@ -9,6 +10,8 @@ type NameOf<T> = T extends unknown ? keyof T : never;
 // Objects, not arrays, so that `satisfies` finds a missing name as well as an extra one.
 const VERIFY = {
   secret: 1,
+  publicKey: 1,
+  jwks: 1,
   keys: 1,
   algorithms: 1,
   issuer: 1,
@@ -24,6 +27,7 @@ const VERIFY = {
 
 const SIGN = {
   secret: 1,
+  privateKey: 1,
   keys: 1,
   algorithm: 1,
   expiresIn: 1,
@@ -35,6 +39,8 @@ const SIGN = {
   keyid: 1,
 } as const satisfies Record<NameOf<SignOptions>, 1>;
 
+const PUBLIC_JWKS = { privateKey: 1, keys: 1, keyid: 1, algorithm: 1 } as const satisfies Record<NameOf<PublicJwksOptions>, 1>;
+
 /**
  * The options only `tokenRequired` takes. Its types live with the Express adapter, which
  * checks at compile time that this list names them exactly.
@@ -45,6 +51,7 @@ const NAMES = {
   'tokenRequired()': [...Object.keys(VERIFY), ...MIDDLEWARE_ONLY_OPTIONS],
   'verifyToken()': Object.keys(VERIFY),
   'signToken()': Object.keys(SIGN),
+  'publicJwks()': Object.keys(PUBLIC_JWKS),
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** An entry point, as error messages name it. */

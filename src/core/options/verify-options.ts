@@ -1,7 +1,8 @@
 // The verification options of tokenRequired and verifyToken, resolved once into a frozen config.
-import { ALGORITHMS, ALGORITHM_LIST, DEFAULT_ALGORITHM, isAlgorithm, type Algorithm } from '../algorithms.js';
+import { ALGORITHM_LIST, ALGORITHM_NAMES, isAlgorithm, type Algorithm } from '../algorithms.js';
 import type { HookTimeout } from '../hooks.js';
-import { resolveKeyOption, type Keys } from '../keys/key-option.js';
+import { knownKeys, resolveKeyOption } from '../keys/key-option.js';
+import type { Keys } from '../keys/keys.js';
 import { parsePositiveDuration } from './duration.js';
 import {
   checkNames,
@@ -35,12 +36,12 @@ export interface VerifyConfig {
 }
 
 export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>): VerifyConfig {
-  const algorithms = resolveAlgorithms(record.algorithms);
-  const strongest = algorithms.reduce((a, b) => (ALGORITHMS[b].minKeyBytes > ALGORITHMS[a].minKeyBytes ? b : a));
+  const configured = resolveAlgorithms(record.algorithms);
+  const keys = resolveKeyOption(record, configured);
   const maxAge = record.maxAge === undefined ? undefined : parsePositiveDuration(record.maxAge, 'maxAge');
   return Object.freeze({
-    keys: resolveKeyOption(record, strongest),
-    algorithms,
+    keys,
+    algorithms: acceptedAlgorithms(keys, configured),
     issuer: asList(optionalStrings(record, 'issuer')),
     audience: asList(optionalStrings(record, 'audience')),
     subject: optionalString(record, 'subject'),
@@ -77,8 +78,26 @@ function resolveCache(value: unknown): { readonly max: number } | undefined {
   throw configError(`option 'cache' must be true, false or { max: number } (got ${describeValue(value)})`);
 }
 
-function resolveAlgorithms(value: unknown): readonly Algorithm[] {
-  if (value === undefined) return [DEFAULT_ALGORITHM];
+/**
+ * What a token's `alg` may be at all, checked before any key is looked at: what the keys known
+ * at start-up may verify together (each listed algorithm must be one of them: a typo or a
+ * mismatch is a TypeError), or what a resolver's keys may.
+ */
+function acceptedAlgorithms(keys: Keys, configured: readonly Algorithm[] | undefined): readonly Algorithm[] {
+  if (keys.kind === 'resolver') return keys.algorithms;
+  const accepted = new Set(knownKeys(keys).flatMap((key) => key.algorithms));
+  const unused = configured?.find((alg) => !accepted.has(alg));
+  if (unused !== undefined) {
+    throw configError(
+      `algorithm '${unused}' in 'algorithms' fits none of the configured keys, so no token could use it (a typo, or a key of another type?)`,
+    );
+  }
+  return Object.freeze(ALGORITHM_NAMES.filter((alg) => accepted.has(alg)));
+}
+
+/** The `algorithms` option, or `undefined` when not given (each key then verifies its own default). */
+function resolveAlgorithms(value: unknown): readonly Algorithm[] | undefined {
+  if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length === 0) {
     throw configError(`option 'algorithms' must be a non-empty array such as ['HS256'] (got ${describeValue(value)})`);
   }
