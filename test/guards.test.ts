@@ -72,7 +72,7 @@ describe.each(EXPRESS)('%s: requireClaims', (_name, express) => {
   it('answers 403 with the envelope, Cache-Control: no-store, JSON and no challenge', async () => {
     const { client, handled, errors } = guarded(express, requireClaims({ admin: true }), { bearer: true });
     const res = await client.delete('/protected').set('authorization', `Bearer ${validToken()}`).expect(403);
-    expect(res.body).toEqual({ code: '403', status: 'Forbidden', message: 'Insufficient permissions' });
+    expect(res.body).toEqual(ENVELOPE.forbidden);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['www-authenticate']).toBeUndefined();
