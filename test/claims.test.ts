@@ -1,6 +1,6 @@
-// Claims (exp, nbf, iat and maxAge, iss, aud, sub, requireExpiry, clockTolerance): each rule at its exact
-// boundary with a frozen clock, the cause each refusal carries (the error jsonwebtoken.verify throws for it:
-// class, message, date), and what the middleware answers for them on both Express versions.
+// Claims: exp, nbf, iat and maxAge, iss, aud, sub, requireExpiry and clockTolerance.
+// Each rule at its exact boundary with a frozen clock, the cause each refusal carries (the error
+// jsonwebtoken.verify throws for it: class, message, date), and the middleware's answers on both Express versions.
 import jwt from 'jsonwebtoken';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenError, verifyToken, type VerifyClaimOptions } from '../src/index.js';

@@ -1,8 +1,8 @@
-// Our verifier is our own node:crypto code; jsonwebtoken.verify is the reference it must agree
-// with. For random options and random tokens (claims of every type around every time boundary,
-// hostile headers, other keys, one changed character), verifyToken must accept exactly what
-// jsonwebtoken.verify plus our stricter checks accept, with the same payload, the same reason, and
-// the same cause: jsonwebtoken's error class, message and date. Seeded: replay a failure with FC_SEED=<seed>.
+// verifyToken agrees with jsonwebtoken.verify, the reference, on random options and tokens (differential).
+// Our verifier is our own node:crypto code. For random options and random tokens (claims of every type
+// around every time boundary, hostile headers, other keys, one changed character), verifyToken must accept
+// exactly what jsonwebtoken.verify plus our stricter checks accept, with the same payload, the same reason,
+// and the same cause: jsonwebtoken's error class, message and date. Seeded: replay a failure with FC_SEED=<seed>.
 import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';

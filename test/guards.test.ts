@@ -1,6 +1,6 @@
-// The permission guards over HTTP: requireClaims and requireScopes after tokenRequired, one test per
-// outcome (pass, 403 with or without the challenge, 401 without a verified token, a failing predicate).
-// What they decide is tested directly in permissions.test.ts.
+// The permission guards over HTTP: requireClaims and requireScopes after tokenRequired, on both Express versions.
+// One test per outcome (pass, 403 with or without the challenge, 401 without a verified token, a failing
+// predicate to next(err)) and what only HTTP shows; what they decide is tested directly in permissions.test.ts.
 import type { RequestHandler } from 'express';
 import { describe, expect, it } from 'vitest';
 import { requireClaims, requireScopes, TokenError, tokenRequired } from '../src/index.js';

@@ -1,5 +1,5 @@
-// The app's hooks (isRevoked, loadUser, a secret resolver, getToken, onError) and the rule for
-// every one: its failure, or its silence past hookTimeout, goes to the app's error handler.
+// The app's hooks: isRevoked, loadUser, a secret resolver, getToken, onError, and hookTimeout.
+// The rule for every one: its failure, or its silence past hookTimeout, goes to the app's error handler.
 import { spawnSync } from 'node:child_process';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';

@@ -1,5 +1,5 @@
-// Permission decisions (core/permissions.ts), tested directly: which payloads a requireClaims object
-// check or a requireScopes list allows, the scopes a token grants, the RFC 6750 challenge, bad checks.
+// Permission decisions (core/permissions.ts), tested directly with tables: what requireClaims and requireScopes decide.
+// Which payloads an object check or a scope list allows, the scopes a token grants, the RFC 6750 challenge, bad checks.
 import { describe, expect, it } from 'vitest';
 import { claimsRule, grantedScopes, scopesRule } from '../src/core/permissions.js';
 import type { TokenPayload } from '../src/index.js';

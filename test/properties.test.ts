@@ -1,4 +1,4 @@
-// Property-based tests: whatever a client sends, the answer is a clean refusal or the exact payload.
+// Any request, at random (property-based): the answer is a clean refusal or the exact payload.
 // Seeded: a failure prints its seed and path; replay with FC_SEED=<seed>.
 import { Agent, createServer, request } from 'node:http';
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-// Step 2 and 3: where the token is found, and what happens when it is not.
+// Where the token is found (the token header, Bearer, getToken, optional) and the answer when it is missing or ambiguous.
 import { describe, expect, it } from 'vitest';
 import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';
 import { validToken } from './helpers/tokens.js';

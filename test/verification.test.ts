@@ -1,5 +1,5 @@
-// Verification by the middleware: the signature, the algorithm, the token's shape and length, and the
-// exact 401 it answers (claims are in claims.test.ts).
+// Verification by the middleware: signature, algorithm, the token's shape and length, and the exact 401 it answers.
+// Claim rules are in claims.test.ts.
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';

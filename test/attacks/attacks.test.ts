@@ -1,4 +1,4 @@
-// One row per known JWT attack, each naming the CVE or RFC section it comes from.
+// Known JWT attacks, one row each naming the CVE or RFC section it comes from.
 // Every row runs against a real app on Express 5 and Express 4.
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';

@@ -1,4 +1,4 @@
-// What each subcommand prints, checked against the test token maker's HMAC, independent of the core.
+// The subcommands in-process (secret, sign, verify, decode): what each prints, checked with the test token maker.
 import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, type Algorithm } from '../../src/core/algorithms.js';
 import { findCommand } from '../../src/cli/commands.js';
