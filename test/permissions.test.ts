@@ -3,12 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { claimsRule, grantedScopes, scopesRule } from '../src/core/permissions.js';
 import type { TokenPayload } from '../src/index.js';
+import { NOW } from './helpers/clock.js';
 
 // Rules are built inside each test, never in an it.each table: a construction error then fails that
 // test instead of the file's collection (which Stryker's vitest runner scores as survived).
 
 /** A verified payload as tokenRequired hands it to a guard: a plain object with these claims. */
-const payload = (claims: Record<string, unknown>): TokenPayload => ({ sub: '42', iat: 1_800_000_000, exp: 1_800_003_600, ...claims });
+const payload = (claims: Record<string, unknown>): TokenPayload => ({ sub: '42', iat: NOW, exp: NOW + 3600, ...claims });
 
 describe('claimsRule: the object form of requireClaims', () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>, boolean]>([
