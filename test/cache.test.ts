@@ -1,56 +1,48 @@
 // The verified-token cache: a repeated token skips the HMAC, never the rules.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import request from 'supertest';
 import { deepFreeze } from '../src/core/token-cache.js';
 import { TwoGenerationMap } from '../src/core/two-generation-map.js';
 import { tokenRequired, verifyToken, type TokenPayload, type TokenRequiredOptions, type VerifyOptions } from '../src/index.js';
 import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
+import { freezeClock, NOW, thawClock } from './helpers/clock.js';
 import { makeToken, OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
 
-const T0 = 1_800_000_000;
-const at = (seconds: number) => {
-  vi.setSystemTime(seconds * 1000);
-};
 
 describe.each(EXPRESS)('%s: cache', (_name, express) => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  afterEach(thawClock);
 
   it('still refuses a cached token once it expires', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    at(T0);
-    const token = makeToken({ sub: '1', exp: T0 + 10 });
+    freezeClock(NOW);
+    const token = makeToken({ sub: '1', exp: NOW + 10 });
     const { client } = createApp(express, { cache: true });
     await client.get('/protected').set('token', token).expect(200);
-    at(T0 + 9);
+    freezeClock(NOW + 9);
     await client.get('/protected').set('token', token).expect(200);
-    at(T0 + 10);
+    freezeClock(NOW + 10);
     const res = await client.get('/protected').set('token', token).expect(401);
     expect(res.body).toEqual(ENVELOPE.expired);
   });
 
   it('applies clockTolerance and maxAge to cached tokens as to new ones', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    at(T0);
-    const token = makeToken({ iat: T0, exp: T0 + 3600 });
+    freezeClock(NOW);
+    const token = makeToken({ iat: NOW, exp: NOW + 3600 });
     const { client } = createApp(express, { cache: true, maxAge: 60, clockTolerance: 5 });
     await client.get('/protected').set('token', token).expect(200);
-    at(T0 + 64);
+    freezeClock(NOW + 64);
     await client.get('/protected').set('token', token).expect(200);
-    at(T0 + 65);
+    freezeClock(NOW + 65);
     const res = await client.get('/protected').set('token', token).expect(401);
     expect(res.body).toEqual(ENVELOPE.expired);
   });
 
   it('checks nbf on every hit (a clock set back)', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    at(T0);
-    const token = makeToken({ nbf: T0 - 5, exp: T0 + 3600 });
+    freezeClock(NOW);
+    const token = makeToken({ nbf: NOW - 5, exp: NOW + 3600 });
     const { client } = createApp(express, { cache: true });
     await client.get('/protected').set('token', token).expect(200);
-    at(T0 - 100);
+    freezeClock(NOW - 100);
     const res = await client.get('/protected').set('token', token).expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
   });
@@ -229,9 +221,7 @@ function counting(options: Omit<VerifyOptions, 'secret'> = {}) {
 }
 
 describe('what the cache keeps', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  afterEach(thawClock);
 
   it('keeps at most 1000 tokens with cache: true, dropping the oldest', async () => {
     const { seen, verify } = counting();
@@ -245,13 +235,12 @@ describe('what the cache keeps', () => {
   });
 
   it.each<[string, Omit<VerifyOptions, 'secret'>, Record<string, number>, number]>([
-    ['at the first second nbf allows (nbf minus clockTolerance)', { clockTolerance: 5 }, { nbf: T0 + 5, exp: T0 + 100 }, T0],
-    ['at the last second exp allows (exp plus clockTolerance, minus one)', { clockTolerance: 5 }, { exp: T0 + 100 }, T0 + 104],
-    ['at the last second maxAge allows', { maxAge: 60, clockTolerance: 5 }, { iat: T0, exp: T0 + 3600 }, T0 + 64],
-    ['with an iat and no maxAge', {}, { iat: T0 - 7200, exp: T0 + 3600 }, T0],
+    ['at the first second nbf allows (nbf minus clockTolerance)', { clockTolerance: 5 }, { nbf: NOW + 5, exp: NOW + 100 }, NOW],
+    ['at the last second exp allows (exp plus clockTolerance, minus one)', { clockTolerance: 5 }, { exp: NOW + 100 }, NOW + 104],
+    ['at the last second maxAge allows', { maxAge: 60, clockTolerance: 5 }, { iat: NOW, exp: NOW + 3600 }, NOW + 64],
+    ['with an iat and no maxAge', {}, { iat: NOW - 7200, exp: NOW + 3600 }, NOW],
   ])('serves a hit %s', async (_case, options, claims, now) => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    at(now);
+    freezeClock(now);
     const { seen, verify } = counting(options);
     const token = makeToken({ sub: '42', ...claims });
     await verify(token);

@@ -1,18 +1,18 @@
-// Every claim rule at its exact boundary, with a frozen clock, and the cause each refusal carries:
-// the error jsonwebtoken.verify throws for it (class, message, date), for logs and code that used it.
+// Claims: exp, nbf, iat and maxAge, iss, aud, sub, requireExpiry and clockTolerance.
+// Each rule at its exact boundary with a frozen clock, the cause each refusal carries (the error
+// jsonwebtoken.verify throws for it: class, message, date), and the middleware's answers on both Express versions.
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { TokenError, verifyToken, type VerifyClaimOptions } from '../src/index.js';
-import { makeToken, OTHER_SECRET, SECRET } from './helpers/tokens.js';
-
-const NOW = 1_800_000_000;
-const at = (seconds: number): Date => new Date(seconds * 1000);
+import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';
+import { dateAt, freezeClock, frozenClockPerTest, NOW, thawClock } from './helpers/clock.js';
+import { makeToken, now, OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
 
 type Expect = 'ok' | [reason: 'token_invalid' | 'token_expired', cause: Error];
 
 const invalid = (message: string): Expect => ['token_invalid', new jwt.JsonWebTokenError(message)];
-const expired = (message: string, when: number): Expect => ['token_expired', new jwt.TokenExpiredError(message, at(when))];
-const notYet = (when: number): Expect => ['token_invalid', new jwt.NotBeforeError('jwt not active', at(when))];
+const expired = (message: string, when: number): Expect => ['token_expired', new jwt.TokenExpiredError(message, dateAt(when))];
+const notYet = (when: number): Expect => ['token_invalid', new jwt.NotBeforeError('jwt not active', dateAt(when))];
 
 const EXP = { exp: NOW + 3600 };
 
@@ -64,13 +64,7 @@ async function outcome(token: string, options: VerifyClaimOptions): Promise<unkn
 }
 
 describe('claims at their boundaries (clock frozen)', () => {
-  beforeAll(() => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW * 1000);
-  });
-  afterAll(() => {
-    vi.useRealTimers();
-  });
+  frozenClockPerTest(NOW);
 
   it.each(CASES)('%s', async (_case, options, payload, expected) => {
     const result = await outcome(makeToken(payload), options);
@@ -93,29 +87,92 @@ describe('claims at their boundaries (clock frozen)', () => {
   });
 });
 
-describe('what a secret resolver is shown', () => {
-  const good = makeToken({ exp: Math.floor(Date.now() / 1000) + 3600 });
-  const [h, p, s] = good.split('.') as [string, string, string];
+/** Claims that make a token 401 Invalid Token through the middleware, with default options. */
+const INVALID_CLAIMS: [string, string][] = [
+  ['nbf in the future', validToken({ nbf: now() + 600 })],
+  ['no exp (requireExpiry defaults to true)', makeToken({ sub: '42' })],
+  ['exp as a string', validToken({ exp: String(now() + 3600) })],
+  ['iat as a string', validToken({ iat: String(now()) })],
+  ['nbf as a string', validToken({ nbf: String(now() - 10) })],
+];
 
-  // Node's base64url decoder skips what it does not know; these must be refused before any decoding.
-  it.each([
-    ['four segments', `${good}.${s}`],
-    ['a leading dot', `.${good}`],
-    ['base64 padding', `${h}=.${p}.${s}`],
-    ['a + in the header', `${h.slice(0, -1)}+.${p}.${s}`],
-    ['a space inside', `${h}.${p.slice(0, 4)} ${p.slice(4)}.${s}`],
-    ['leading garbage', `!!${good}`],
-    ['trailing garbage', `${good}!!`],
-  ])('nothing of a token with %s', async (_case, token) => {
-    const seen: unknown[] = [];
-    const rejection = verifyToken(token, { secret: (header) => { seen.push(header); return SECRET; } });
-    await expect(rejection).rejects.toMatchObject({ reason: 'token_invalid' });
-    expect(seen).toEqual([]);
+describe.each(EXPRESS)('%s: claims through the middleware', (_name, express) => {
+  afterEach(thawClock);
+
+  it.each(INVALID_CLAIMS)('answers 401 Invalid Token for %s, handler not run', async (_case, token) => {
+    const { client, handled } = createApp(express);
+    const res = await client.post('/protected').set('token', token).expect(401);
+    expect(res.body).toEqual(ENVELOPE.invalid);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(res.text).not.toContain(token.slice(0, 20) || '..');
+    expect(handled).toHaveLength(0);
   });
 
-  it('the header and payload of a well-formed token', async () => {
-    const seen: unknown[] = [];
-    await verifyToken(good, { secret: (header, payload) => { seen.push(header, payload); return SECRET; } });
-    expect(seen).toEqual([{ alg: 'HS256', typ: 'JWT' }, { exp: expect.any(Number) }]);
+  it('answers 401 Token expired for a token past its exp, handler not run', async () => {
+    const { client, handled } = createApp(express);
+    const res = await client.delete('/protected').set('token', validToken({ iat: now() - 100, exp: now() - 10 })).expect(401);
+    expect(res.body).toEqual(ENVELOPE.expired);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(handled).toHaveLength(0);
+  });
+
+  it('allows clockTolerance seconds past exp, and no more', async () => {
+    const { client } = createApp(express, { clockTolerance: 30 });
+    await client.get('/protected').set('token', validToken({ exp: now() - 10 })).expect(200);
+    const res = await client.get('/protected').set('token', validToken({ exp: now() - 60 })).expect(401);
+    expect(res.body).toEqual(ENVELOPE.expired);
+  });
+
+  it('takes clockTolerance: 0, its minimum, as no leeway', async () => {
+    const { client } = createApp(express, { clockTolerance: 0 });
+    const res = await client.get('/protected').set('token', validToken({ exp: now() - 1 })).expect(401);
+    expect(res.body).toEqual(ENVELOPE.expired);
+  });
+
+  it('allows clockTolerance seconds before nbf', async () => {
+    const { client } = createApp(express, { clockTolerance: 30 });
+    await client.get('/protected').set('token', validToken({ nbf: now() + 10 })).expect(200);
+  });
+
+  it('refuses a token older than maxAge as expired, and one without iat as invalid', async () => {
+    const { client } = createApp(express, { maxAge: '10m' });
+    await client.get('/protected').set('token', validToken({ iat: now() - 60 })).expect(200);
+    const old = await client.get('/protected').set('token', validToken({ iat: now() - 3600 })).expect(401);
+    expect(old.body).toEqual(ENVELOPE.expired);
+    const noIat = await client.get('/protected').set('token', makeToken({ exp: now() + 60 })).expect(401);
+    expect(noIat.body).toEqual(ENVELOPE.invalid);
+  });
+
+  it('accepts a token without exp when requireExpiry is false', async () => {
+    const { client } = createApp(express, { requireExpiry: false });
+    await client.get('/protected').set('token', makeToken({ sub: '42' })).expect(200);
+  });
+
+  it.each([
+    ['issuer', { issuer: 'auth.example' }, { iss: 'auth.example' }, { iss: 'evil.example' }],
+    ['issuer (any of several)', { issuer: ['a.example', 'b.example'] }, { iss: 'b.example' }, { iss: 'c.example' }],
+    ['issuer (wrong type)', { issuer: 'a.example' }, { iss: 'a.example' }, { iss: ['a.example'] }],
+    ['audience', { audience: 'api' }, { aud: ['web', 'api'] }, { aud: 'web' }],
+    ['audience (wrong type)', { audience: 'api' }, { aud: 'api' }, { aud: { 0: 'api' } }],
+    ['audience (mixed array)', { audience: 'api' }, { aud: 'api' }, { aud: ['api', 7] }],
+    ['subject', { subject: '42' }, { sub: '42' }, { sub: '43' }],
+    ['subject (wrong type)', { subject: '42' }, { sub: '42' }, { sub: 42 }],
+  ] as const)('checks %s: a match passes, a mismatch is Invalid Token', async (_case, options, match, mismatch) => {
+    const { client } = createApp(express, options);
+    await client.get('/protected').set('token', validToken(match)).expect(200);
+    const res = await client.get('/protected').set('token', validToken(mismatch)).expect(401);
+    expect(res.body).toEqual(ENVELOPE.invalid);
+  });
+
+  it('reads the clock at each request (a frozen clock moves expiry)', async () => {
+    const { client } = createApp(express);
+    const token = makeToken({ exp: 2_000_000_000 });
+    freezeClock(1_999_999_999);
+    await client.get('/protected').set('token', token).expect(200);
+    freezeClock(2_000_000_000);
+    const res = await client.get('/protected').set('token', token).expect(401);
+    expect(res.body).toEqual(ENVELOPE.expired);
   });
 });

@@ -1,4 +1,6 @@
-// Permission guards after tokenRequired: requireClaims and requireScopes (403 Insufficient permissions).
+// The permission guards over HTTP: requireClaims and requireScopes after tokenRequired, on both Express versions.
+// One test per outcome (pass, 403 with or without the challenge, 401 without a verified token, a failing
+// predicate to next(err)) and what only HTTP shows; what they decide is tested directly in permissions.test.ts.
 import type { RequestHandler } from 'express';
 import { describe, expect, it } from 'vitest';
 import { requireClaims, requireScopes, TokenError, tokenRequired } from '../src/index.js';
@@ -15,31 +17,12 @@ function guarded(express: ExpressFactory, guard: RequestHandler, options: AppOpt
 }
 
 describe.each(EXPRESS)('%s: requireClaims', (_name, express) => {
-  it.each<[string, Parameters<typeof requireClaims>[0], Record<string, unknown>, 200 | 403]>([
-    ['an equal value', { admin: true }, { admin: true }, 200],
-    ['a different value', { admin: true }, { admin: false }, 403],
-    ['the same value of another type', { admin: true }, { admin: 'true' }, 403],
-    ['a number', { level: 3 }, { level: 3 }, 200],
-    ['a number as a string', { level: 3 }, { level: '3' }, 403],
-    ['a missing claim', { admin: true }, {}, 403],
-    ['null expected, null present', { deletedAt: null }, { deletedAt: null }, 200],
-    ['null expected, claim missing', { deletedAt: null }, {}, 403],
-    ['any of: the first', { role: ['editor', 'admin'] }, { role: 'editor' }, 200],
-    ['any of: the second', { role: ['editor', 'admin'] }, { role: 'admin' }, 200],
-    ['any of: none', { role: ['editor', 'admin'] }, { role: 'viewer' }, 403],
-    ['an array claim holding the value', { roles: 'a' }, { roles: ['a', 'b'] }, 200],
-    ['an array claim without the value', { roles: 'c' }, { roles: ['a', 'b'] }, 403],
-    ['an array claim sharing one of several', { roles: ['c', 'b'] }, { roles: ['a', 'b'] }, 200],
-    ['an empty array claim', { roles: 'a' }, { roles: [] }, 403],
-    ['an object claim', { org: 'x' }, { org: { id: 'x' } }, 403],
-    ['every claim holding', { admin: true, org: 'acme' }, { admin: true, org: 'acme' }, 200],
-    ['one claim of two failing', { admin: true, org: 'acme' }, { admin: true, org: 'other' }, 403],
-    ['a claim named like an Object.prototype member', { constructor: 'Object' }, {}, 403],
-  ])('object check, %s: %s', async (_case, check, claims, status) => {
-    const { client, handled } = guarded(express, requireClaims(check));
-    const res = await client.post('/protected').set('token', validToken(claims)).expect(status);
-    expect(handled).toHaveLength(status === 200 ? 1 : 0);
-    if (status === 403) expect(res.body).toEqual(ENVELOPE.forbidden);
+  it('lets a token whose claims match the object check through, the verified payload on req.auth', async () => {
+    const { client, handled, errors } = guarded(express, requireClaims({ admin: true, role: ['editor', 'admin'] }));
+    const res = await client.post('/protected').set('token', validToken({ admin: true, role: 'admin' })).expect(200);
+    expect(res.body).toMatchObject({ ran: true, auth: { sub: '42', admin: true, role: 'admin' } });
+    expect(handled).toHaveLength(1);
+    expect(errors).toHaveLength(0);
   });
 
   it.each<[string, (payload: Record<string, unknown>) => unknown, 200 | 403]>([
@@ -72,7 +55,7 @@ describe.each(EXPRESS)('%s: requireClaims', (_name, express) => {
   it('answers 403 with the envelope, Cache-Control: no-store, JSON and no challenge', async () => {
     const { client, handled, errors } = guarded(express, requireClaims({ admin: true }), { bearer: true });
     const res = await client.delete('/protected').set('authorization', `Bearer ${validToken()}`).expect(403);
-    expect(res.body).toEqual({ code: '403', status: 'Forbidden', message: 'Insufficient permissions' });
+    expect(res.body).toEqual(ENVELOPE.forbidden);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['www-authenticate']).toBeUndefined();
@@ -96,32 +79,18 @@ describe.each(EXPRESS)('%s: requireClaims', (_name, express) => {
 });
 
 describe.each(EXPRESS)('%s: requireScopes', (_name, express) => {
-  it.each<[string, string[], Record<string, unknown>, 200 | 403]>([
-    ['a space-separated scope holding all', ['a', 'b'], { scope: 'a b c' }, 200],
-    ['a space-separated scope holding one', ['a', 'b'], { scope: 'a c' }, 403],
-    ['extra spaces in scope', ['a', 'b'], { scope: ' a  b ' }, 200],
-    ['a scope array', ['a', 'b'], { scope: ['b', 'a'] }, 200],
-    ['a scopes array', ['a', 'b'], { scopes: ['a', 'b'] }, 200],
-    ['a permissions array', ['read:items'], { permissions: ['read:items'] }, 200],
-    ['scope and permissions together', ['a', 'b'], { scope: 'a', permissions: ['b'] }, 200],
-    ['a permissions array missing one', ['a', 'b'], { permissions: ['a'] }, 403],
-    ['a scopes string (arrays only)', ['a'], { scopes: 'a' }, 403],
-    ['a permissions string (arrays only)', ['a'], { permissions: 'a' }, 403],
-    ['another case', ['items:write'], { scope: 'Items:Write' }, 403],
-    ['a prefix only', ['items:write'], { scope: 'items' }, 403],
-    ['no scope claim', ['a'], {}, 403],
-    ['a non-string scope claim', ['1'], { scope: 1 }, 403],
-    ['non-strings in an array', ['1'], { scopes: [1, null] }, 403],
-    ['a tab-separated scope', ['a'], { scope: 'a\tb' }, 403],
-    ['the same scope listed twice', ['a', 'a'], { scope: 'a' }, 200],
-  ])('%s', async (_case, scopes, claims, status) => {
-    const { client, handled } = guarded(express, requireScopes(...scopes));
-    const res = await client.put('/protected').set('token', validToken(claims)).expect(status);
-    expect(handled).toHaveLength(status === 200 ? 1 : 0);
-    if (status === 403) {
-      expect(res.body).toEqual(ENVELOPE.forbidden);
-      expect(res.headers['www-authenticate']).toBeUndefined();
-    }
+  it('answers 403 for a token header token lacking a scope: no challenge, handler not run', async () => {
+    const { client, handled } = guarded(express, requireScopes('a', 'b'));
+    const res = await client.put('/protected').set('token', validToken({ scope: 'a' })).expect(403);
+    expect(res.body).toEqual(ENVELOPE.forbidden);
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(handled).toHaveLength(0);
+  });
+
+  it('lets a token header token granting every scope through', async () => {
+    const { client, handled } = guarded(express, requireScopes('a', 'b'));
+    await client.put('/protected').set('token', validToken({ scope: 'b', permissions: ['a'] })).expect(200);
+    expect(handled).toHaveLength(1);
   });
 
   it('adds the RFC 6750 §3.1 challenge, listing every required scope, to a 403 for a Bearer token', async () => {
@@ -245,27 +214,6 @@ describe.each(EXPRESS)('%s: a guard without tokenRequired before it', (_name, ex
   });
 });
 
-describe.each(EXPRESS)('%s: guards and a polluted Object.prototype', (_name, express) => {
-  // Only the token's own claims count: a prototype polluted elsewhere in the app grants nothing.
-  it.each<[string, string, unknown, () => RequestHandler]>([
-    ['requireClaims', 'admin', true, () => requireClaims({ admin: true })],
-    ['requireClaims, any of', 'role', 'editor', () => requireClaims({ role: ['editor', 'admin'] })],
-    ['requireScopes from scope', 'scope', 'a', () => requireScopes('a')],
-    ['requireScopes from permissions', 'permissions', ['a'], () => requireScopes('a')],
-  ])('%s answers 403 for a token without the claim', async (_case, claim, value, makeGuard) => {
-    const { client, handled } = guarded(express, makeGuard());
-    const prototype = Object.prototype as Record<string, unknown>;
-    prototype[claim] = value;
-    try {
-      const res = await client.get('/protected').set('token', validToken()).expect(403);
-      expect(res.body).toEqual(ENVELOPE.forbidden);
-      expect(handled).toHaveLength(0);
-    } finally {
-      Reflect.deleteProperty(prototype, claim);
-    }
-  });
-});
-
 describe.each(EXPRESS)('%s: guards and onError', (_name, express) => {
   it.each<[string, () => RequestHandler, Record<string, string>]>([
     ['requireClaims', () => requireClaims({ admin: true }), {}],
@@ -311,24 +259,13 @@ describe.each(EXPRESS)('%s: guards and onError', (_name, express) => {
 });
 
 describe('guard construction', () => {
+  // Every check of an object or a scope list is in permissions.test.ts; these are what the guards add.
   it.each<[string, () => unknown, RegExp]>([
     ['requireClaims()', () => requireClaims(undefined as never), /requireClaims\(\) needs an object of expected claims .* or a predicate .*\(got undefined\)/],
-    ['requireClaims(null)', () => requireClaims(null as never), /\(got null\)/],
-    ["requireClaims('admin')", () => requireClaims('admin' as never), /\(got "admin"\)/],
-    ['requireClaims([])', () => requireClaims([] as never), /\(got an array\)/],
     ['requireClaims({})', () => requireClaims({}), /requireClaims\(\) got an empty object/],
-    ['an undefined expected value', () => requireClaims({ role: undefined as never }), /claim 'role' must be a string, number, boolean or null.*\(got undefined\)/],
-    ['an object expected value', () => requireClaims({ org: {} as never }), /claim 'org' .*use a predicate/],
-    ['an empty any-of array', () => requireClaims({ role: [] }), /claim 'role' .*non-empty array/],
-    ['an object in an any-of array', () => requireClaims({ role: ['a', {} as never] }), /claim 'role'/],
-    ['NaN', () => requireClaims({ level: Number.NaN }), /claim 'level'/],
     ['app.use(requireClaims)', () => (requireClaims as (...args: unknown[]) => unknown)({}, {}, () => undefined), /requireClaims is a factory/],
     ['requireScopes()', () => requireScopes(), /requireScopes\(\) needs at least one scope/],
-    ["requireScopes('')", () => requireScopes(''), /non-empty strings without spaces.*\(got ""\)/],
     ["requireScopes('a b')", () => requireScopes('a b'), /without spaces/],
-    ['a quote in a scope', () => requireScopes('a"b'), /quotes/],
-    ['a backslash in a scope', () => requireScopes('a\\b'), /backslashes/],
-    ['a number', () => requireScopes(1 as never), /without spaces, quotes or backslashes \(got 1\)$/],
     ['an array', () => requireScopes(['a', 'b'] as never), /pass scopes as separate arguments: requireScopes\(\.\.\.list\)/],
     ['app.use(requireScopes)', () => (requireScopes as (...args: unknown[]) => unknown)({}, {}, () => undefined), /\(got a object\)/],
   ])('%s is a TypeError', (_case, build, message) => {

@@ -1,12 +1,12 @@
-// The app's hooks (isRevoked, loadUser, a secret resolver, getToken, onError) and the rule for
-// every one: its failure, or its silence past hookTimeout, goes to the app's error handler.
+// The app's hooks: isRevoked, loadUser, a secret resolver, getToken, onError, and hookTimeout.
+// The rule for every one: its failure, or its silence past hookTimeout, goes to the app's error handler.
 import { spawnSync } from 'node:child_process';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { requireClaims, TokenError, tokenRequired, verifyToken, type TokenRequiredOptions } from '../src/index.js';
 import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
-import { OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
+import { makeToken, now, OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
 
 const token = validToken({ jti: 'abc' });
 const boom = new Error('database down');
@@ -385,4 +385,31 @@ describe('hookTimeout with verifyToken', () => {
     expect([child.status, child.signal, child.stderr]).toEqual([0, null, '']);
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 130_000);
+});
+
+describe('what a secret resolver is shown', () => {
+  const good = makeToken({ exp: now() + 3600 });
+  const [h, p, s] = good.split('.') as [string, string, string];
+
+  // Node's base64url decoder skips what it does not know; these must be refused before any decoding.
+  it.each([
+    ['four segments', `${good}.${s}`],
+    ['a leading dot', `.${good}`],
+    ['base64 padding', `${h}=.${p}.${s}`],
+    ['a + in the header', `${h.slice(0, -1)}+.${p}.${s}`],
+    ['a space inside', `${h}.${p.slice(0, 4)} ${p.slice(4)}.${s}`],
+    ['leading garbage', `!!${good}`],
+    ['trailing garbage', `${good}!!`],
+  ])('nothing of a token with %s', async (_case, token) => {
+    const seen: unknown[] = [];
+    const rejection = verifyToken(token, { secret: (header) => { seen.push(header); return SECRET; } });
+    await expect(rejection).rejects.toMatchObject({ reason: 'token_invalid' });
+    expect(seen).toEqual([]);
+  });
+
+  it('the header and payload of a well-formed token', async () => {
+    const seen: unknown[] = [];
+    await verifyToken(good, { secret: (header, payload) => { seen.push(header, payload); return SECRET; } });
+    expect(seen).toEqual([{ alg: 'HS256', typ: 'JWT' }, { exp: expect.any(Number) }]);
+  });
 });

@@ -1,9 +1,9 @@
 // Tokens from other HS256 implementations verify: the RFC's own example, and HMAC by hand.
-import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { verifyToken } from '../src/index.js';
 import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';
-import { now, SECRET } from './helpers/tokens.js';
+import { freezeClock, thawClock } from './helpers/clock.js';
+import { makeToken, now, SECRET } from './helpers/tokens.js';
 
 // RFC 7515 Appendix A.1: an HS256 JWS and its key (a JWK `k`, base64url).
 const RFC_TOKEN =
@@ -13,32 +13,25 @@ const RFC_TOKEN =
 const RFC_KEY = Buffer.from('AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow', 'base64url');
 const RFC_EXP = 1300819380;
 
-/** HS256 written out by hand, as a PyJWT or Go service would produce it. */
-function handMade(payload: object, secret: string): string {
-  const input = ['{"alg":"HS256","typ":"JWT"}', JSON.stringify(payload)].map((part) => Buffer.from(part).toString('base64url')).join('.');
-  return `${input}.${createHmac('sha256', Buffer.from(secret, 'utf8')).update(input).digest('base64url')}`;
-}
+/** HS256 written out by hand (the test token maker, node:crypto only), as a PyJWT or Go service would produce it. */
+const handMade = (payload: object, secret: string): string => makeToken(payload, { rawHeader: { alg: 'HS256', typ: 'JWT' }, secret: Buffer.from(secret, 'utf8') });
 
 describe.each(EXPRESS)('%s: interoperability', (_name, express) => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  afterEach(thawClock);
 
   it('verifies the HS256 example of RFC 7515 A.1 before its exp', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date((RFC_EXP - 60) * 1000));
+    freezeClock(RFC_EXP - 60);
     const { client, handled } = createApp(express, { secret: RFC_KEY });
     await client.get('/protected').set('token', RFC_TOKEN).expect(200);
     expect(handled[0]?.auth).toEqual({ iss: 'joe', exp: RFC_EXP, 'http://example.com/is_root': true });
   });
 
   it('answers Token expired for the RFC example at and after its exp', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date(RFC_EXP * 1000));
+    freezeClock(RFC_EXP);
     const { client } = createApp(express, { secret: RFC_KEY });
     const res = await client.get('/protected').set('token', RFC_TOKEN).expect(401);
     expect(res.body).toEqual(ENVELOPE.expired);
-    vi.useRealTimers();
+    thawClock();
     const today = await client.get('/protected').set('token', RFC_TOKEN).expect(401);
     expect(today.body).toEqual(ENVELOPE.expired);
   });
@@ -51,11 +44,10 @@ describe.each(EXPRESS)('%s: interoperability', (_name, express) => {
 });
 
 it('verifyToken accepts the RFC example with the clock before its exp', async () => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date((RFC_EXP - 1) * 1000));
+  freezeClock(RFC_EXP - 1);
   try {
     await expect(verifyToken(RFC_TOKEN, { secret: RFC_KEY })).resolves.toMatchObject({ iss: 'joe' });
   } finally {
-    vi.useRealTimers();
+    thawClock();
   }
 });

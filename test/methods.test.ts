@@ -1,5 +1,5 @@
-// Which requests the guard checks: the `methods` filter (HEAD with GET, names checked at
-// start-up) and CORS preflights, which pass untouched.
+// Which requests the guard checks: the `methods` filter and CORS preflights.
+// HEAD is guarded with GET, method names are checked at start-up, and preflights pass untouched.
 import { describe, expect, it } from 'vitest';
 import { tokenRequired, type TokenRequiredOptions } from '../src/index.js';
 import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';

@@ -1,9 +1,10 @@
 // The README's quick start, run exactly as written against the built package.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENVELOPE } from './helpers/app.js';
+import { freePort } from './helpers/ports.js';
 
 const root = resolve(import.meta.dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -12,15 +13,6 @@ const quickStart = /## Quick start[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1
 let dir = '';
 let server: ChildProcess | undefined;
 let base = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => { done(port); });
-    });
-  });
-}
 
 async function waitForServer(url: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -70,10 +62,10 @@ describe('README quick start', () => {
     expect([created.status, await created.json()]).toEqual([201, { id: '1', name: 'pen', owner: '1' }]);
 
     const missing = await post('/items', { name: 'x' });
-    expect([missing.status, await missing.json()]).toEqual([400, { code: '400', status: 'Bad Request', message: 'Token header is required' }]);
+    expect([missing.status, await missing.json()]).toEqual([400, ENVELOPE.missing]);
 
     const invalid = await fetch(`${base}/items/1`, { method: 'DELETE', headers: { token: 'nonsense' } });
-    expect([invalid.status, await invalid.json()]).toEqual([401, { code: '401', status: 'Unauthorized', message: 'Invalid Token' }]);
+    expect([invalid.status, await invalid.json()]).toEqual([401, ENVELOPE.invalid]);
 
     const updated = await post('/items/1', { name: 'pencil' }, { token }, 'PUT');
     expect(updated.status).toBe(200);

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signToken, tokenRequired, verifyToken, type TokenPayload } from '../src/index.js';
 import { RedisRevocationStore, type IoRedisClientLike, type RedisClientLike } from '../src/redis.js';
 import { ENVELOPE, EXPRESS, type ExpressFactory } from './helpers/app.js';
-import { freePort, startRedis, type RedisServer } from './helpers/redis.js';
+import { freePort } from './helpers/ports.js';
+import { startRedis, type RedisServer } from './helpers/redis.js';
 import { SECRET, now } from './helpers/tokens.js';
 
 type NodeRedis = ReturnType<typeof createClient>;

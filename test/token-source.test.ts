@@ -1,4 +1,4 @@
-// Step 2 and 3: where the token is found, and what happens when it is not.
+// Where the token is found (the token header, Bearer, getToken, optional) and the answer when it is missing or ambiguous.
 import { describe, expect, it } from 'vitest';
 import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';
 import { validToken } from './helpers/tokens.js';
@@ -125,7 +125,7 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
     it('refuses different tokens in both places with 400 "Token must be sent in one place"', async () => {
       const { client, handled } = createApp(express, { bearer: true });
       const res = await client.get('/protected').set('token', token).set('Authorization', `Bearer ${validToken({ sub: '7' })}`).expect(400);
-      expect(res.body).toEqual({ code: '400', status: 'Bad Request', message: 'Token must be sent in one place' });
+      expect(res.body).toEqual(ENVELOPE.ambiguous);
       expect(res.headers['www-authenticate']).toBeUndefined();
       expect(handled).toHaveLength(0);
     });

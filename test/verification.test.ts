@@ -1,6 +1,7 @@
-// Step 4: what the middleware accepts and refuses, with exact statuses, bodies and headers.
+// Verification by the middleware: signature, algorithm, the token's shape and length, and the exact 401 it answers.
+// Claim rules are in claims.test.ts.
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp, ENVELOPE, EXPRESS } from './helpers/app.js';
 import { b64url, makeToken, now, OTHER_SECRET, validToken } from './helpers/tokens.js';
 
@@ -31,11 +32,6 @@ const INVALID: [string, string][] = [
   ['four segments', `${good}.${s}`],
   ['non-base64url characters', `${h}.${p}.${s.slice(0, -2)}+/`],
   ['a 9 KB header', makeToken({ sub: '42', exp: now() + 3600 }, { header: { pad: 'x'.repeat(9 * 1024) } })],
-  ['nbf in the future', validToken({ nbf: now() + 600 })],
-  ['no exp (requireExpiry defaults to true)', makeToken({ sub: '42' })],
-  ['exp as a string', validToken({ exp: String(now() + 3600) })],
-  ['iat as a string', validToken({ iat: String(now()) })],
-  ['nbf as a string', validToken({ nbf: String(now() - 10) })],
   ['a JSON array payload', makeToken([1, 2, 3])],
   ['a JSON string payload', makeToken('"hello"')],
   ['a non-JSON payload', makeToken('not json')],
@@ -47,10 +43,6 @@ const INVALID: [string, string][] = [
 ];
 
 describe.each(EXPRESS)('%s: verification', (_name, express) => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it.each(INVALID)('answers 401 Invalid Token for %s, handler not run', async (_case, token) => {
     const { client, handled } = createApp(express);
     const res = await client.post('/protected').set('token', token).expect(401);
@@ -62,50 +54,10 @@ describe.each(EXPRESS)('%s: verification', (_name, express) => {
     expect(handled).toHaveLength(0);
   });
 
-  it('answers 401 Token expired for a token past its exp, handler not run', async () => {
-    const { client, handled } = createApp(express);
-    const res = await client.delete('/protected').set('token', validToken({ iat: now() - 100, exp: now() - 10 })).expect(401);
-    expect(res.body).toEqual(ENVELOPE.expired);
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(handled).toHaveLength(0);
-  });
-
   it('checks the signature before expiry: a forged expired token is Invalid Token', async () => {
     const { client } = createApp(express);
     const res = await client.get('/protected').set('token', validToken({ exp: now() - 10 }, { secret: OTHER_SECRET })).expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
-  });
-
-  it('allows clockTolerance seconds past exp, and no more', async () => {
-    const { client } = createApp(express, { clockTolerance: 30 });
-    await client.get('/protected').set('token', validToken({ exp: now() - 10 })).expect(200);
-    const res = await client.get('/protected').set('token', validToken({ exp: now() - 60 })).expect(401);
-    expect(res.body).toEqual(ENVELOPE.expired);
-  });
-
-  it('takes clockTolerance: 0, its minimum, as no leeway', async () => {
-    const { client } = createApp(express, { clockTolerance: 0 });
-    const res = await client.get('/protected').set('token', validToken({ exp: now() - 1 })).expect(401);
-    expect(res.body).toEqual(ENVELOPE.expired);
-  });
-
-  it('allows clockTolerance seconds before nbf', async () => {
-    const { client } = createApp(express, { clockTolerance: 30 });
-    await client.get('/protected').set('token', validToken({ nbf: now() + 10 })).expect(200);
-  });
-
-  it('refuses a token older than maxAge as expired, and one without iat as invalid', async () => {
-    const { client } = createApp(express, { maxAge: '10m' });
-    await client.get('/protected').set('token', validToken({ iat: now() - 60 })).expect(200);
-    const old = await client.get('/protected').set('token', validToken({ iat: now() - 3600 })).expect(401);
-    expect(old.body).toEqual(ENVELOPE.expired);
-    const noIat = await client.get('/protected').set('token', makeToken({ exp: now() + 60 })).expect(401);
-    expect(noIat.body).toEqual(ENVELOPE.invalid);
-  });
-
-  it('accepts a token without exp when requireExpiry is false', async () => {
-    const { client } = createApp(express, { requireExpiry: false });
-    await client.get('/protected').set('token', makeToken({ sub: '42' })).expect(200);
   });
 
   it.each([
@@ -117,22 +69,6 @@ describe.each(EXPRESS)('%s: verification', (_name, express) => {
     const res = await client.get('/protected').set('token', makeToken(payload)).expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
     expect(handled).toHaveLength(0);
-  });
-
-  it.each([
-    ['issuer', { issuer: 'auth.example' }, { iss: 'auth.example' }, { iss: 'evil.example' }],
-    ['issuer (any of several)', { issuer: ['a.example', 'b.example'] }, { iss: 'b.example' }, { iss: 'c.example' }],
-    ['issuer (wrong type)', { issuer: 'a.example' }, { iss: 'a.example' }, { iss: ['a.example'] }],
-    ['audience', { audience: 'api' }, { aud: ['web', 'api'] }, { aud: 'web' }],
-    ['audience (wrong type)', { audience: 'api' }, { aud: 'api' }, { aud: { 0: 'api' } }],
-    ['audience (mixed array)', { audience: 'api' }, { aud: 'api' }, { aud: ['api', 7] }],
-    ['subject', { subject: '42' }, { sub: '42' }, { sub: '43' }],
-    ['subject (wrong type)', { subject: '42' }, { sub: '42' }, { sub: 42 }],
-  ] as const)('checks %s: a match passes, a mismatch is Invalid Token', async (_case, options, match, mismatch) => {
-    const { client } = createApp(express, options);
-    await client.get('/protected').set('token', validToken(match)).expect(200);
-    const res = await client.get('/protected').set('token', validToken(mismatch)).expect(401);
-    expect(res.body).toEqual(ENVELOPE.invalid);
   });
 
   it('accepts HS384 and HS512 when listed, with a key long enough for HS512', async () => {
@@ -167,17 +103,6 @@ describe.each(EXPRESS)('%s: verification', (_name, express) => {
     expect(Object.hasOwn(auth ?? {}, '__proto__')).toBe(true);
     expect((auth as { admin?: unknown }).admin).toBeUndefined();
     expect(({} as { admin?: unknown }).admin).toBeUndefined();
-  });
-
-  it('reads the clock at each request (a frozen clock moves expiry)', async () => {
-    const { client } = createApp(express);
-    const token = makeToken({ exp: 2_000_000_000 });
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date(1_999_999_999_000));
-    await client.get('/protected').set('token', token).expect(200);
-    vi.setSystemTime(new Date(2_000_000_000_000));
-    const res = await client.get('/protected').set('token', token).expect(401);
-    expect(res.body).toEqual(ENVELOPE.expired);
   });
 
   it('uses the secret string as its UTF-8 bytes (as PyJWT and others do)', async () => {

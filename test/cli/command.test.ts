@@ -1,4 +1,4 @@
-// The built command, spawned as a user runs it: stdout, stderr and exit codes.
+// The built command, spawned as a user runs it (dist/cli.js): stdout, stderr and exit codes.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import express from 'express';

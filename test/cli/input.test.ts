@@ -1,23 +1,17 @@
 // Where verify and decode read TOKEN: the argument, or all of standard input for "-"; never a "Bearer " value.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findCommand } from '../../src/cli/commands.js';
 import { MAX_STDIN_BYTES } from '../../src/cli/token.js';
+import { frozenClockPerTest, NOW } from '../helpers/clock.js';
 import { makeToken, SECRET } from '../helpers/tokens.js';
 import { call } from './helpers.js';
 
-const NOW = 1_800_000_000;
 const PAYLOAD = { sub: '42', iat: NOW, exp: NOW + 600 };
 const TOKEN = makeToken(PAYLOAD);
 const VERIFIED = `${JSON.stringify(PAYLOAD, null, 2)}\n`;
 const S = ['--secret', SECRET];
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+frozenClockPerTest(NOW);
 
 describe('"-" reads the token from standard input', () => {
   it.each<[string, string | (string | Buffer)[]]>([

@@ -1,19 +1,12 @@
 // What verify and decode print of a token: nothing that drives the terminal, nothing too deep to print.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deeperThan, escapeControls, MAX_DEPTH } from '../../src/cli/output.js';
 import { signToken } from '../../src/index.js';
+import { frozenClockPerTest, NOW } from '../helpers/clock.js';
 import { b64url, makeToken, SECRET } from '../helpers/tokens.js';
 import { call } from './helpers.js';
 
-const NOW = 1_800_000_000;
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+frozenClockPerTest(NOW);
 
 const hex = (code: number): string => `\\u${code.toString(16).padStart(4, '0')}`;
 const named = (codes: number[]): [string, number][] => codes.map((code) => [code.toString(16).toUpperCase().padStart(4, '0'), code]);

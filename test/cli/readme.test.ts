@@ -1,13 +1,14 @@
 // The README's command-line examples show what the command prints (at the README's clock, with its jti).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { frozenClockPerTest } from '../helpers/clock.js';
 import { SECRET } from '../helpers/tokens.js';
 import { call } from './helpers.js';
 
 const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
 const block = /## Command line[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-const NOW = 1_767_225_600; // 2026-01-01T00:00:00.000Z, the iat the README shows
+const README_NOW = 1_767_225_600; // 2026-01-01T00:00:00.000Z, the iat the README shows
 
 /** The `# ` lines the README shows under `command`, as the text they stand for. */
 function shown(command: string): string {
@@ -22,13 +23,7 @@ function shown(command: string): string {
   return `${output.join('\n')}\n`;
 }
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+frozenClockPerTest(README_NOW);
 
 describe('the README’s command line section', () => {
   const env = { SECRET_KEY: SECRET };

@@ -1,4 +1,4 @@
-// 404 and 500 as envelopes, and the request log.
+// The example API's 404 and 500 answers as envelopes, and the request log.
 import { describe, expect, it } from 'vitest';
 import { ENVELOPE } from '../helpers/app.js';
 import { envelope, freshApiPerTest, tokenFor, type Api } from './helpers.js';

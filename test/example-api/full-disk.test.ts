@@ -1,5 +1,5 @@
-// A failed write is never answered as a success: the example API on a real, full file system
-// (a small tmpfs the test mounts, so it needs root), on Express 5 and Express 4.
+// The example API on a full disk: a failed write is never answered as a success.
+// On a real, full file system (a small tmpfs the test mounts, so it needs root), on Express 5 and Express 4.
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmdirSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';

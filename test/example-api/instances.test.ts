@@ -1,5 +1,6 @@
-// Instances of the example API with one secret: they share one user store (one SQLite file) and see each
-// other's logouts (through that file, or one Redis); on separate files, a token names no one on the other.
+// Several instances of the example API with one secret: one user store, each other's logouts.
+// They share one user store (one SQLite file) and see each other's logouts (through that file, or one
+// Redis); on separate files, a token names no one on the other.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createClient } from 'redis';

@@ -2,9 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/index.js';
 import { ENVELOPE, EXPRESS } from '../helpers/app.js';
+import { freezeClock, thawClock } from '../helpers/clock.js';
 import { makeToken, now, SECRET } from '../helpers/tokens.js';
 import { addUser, ADMIN_PASSWORD, envelope, login, freshApiPerTest, startApi, tempDir, tokenFor, type Api } from './helpers.js';
 
@@ -123,7 +124,7 @@ describe.each(EXPRESS)('with the app’s clockTolerance (%s)', (_name, express) 
     tolerant = await startApi(join(temp.dir, `${_name}-${String(Date.now())}.db`), { express, clockTolerance: 30 });
   });
   afterEach(() => {
-    vi.useRealTimers();
+    thawClock();
     tolerant.db.close();
   });
   afterAll(() => {
@@ -143,10 +144,9 @@ describe.each(EXPRESS)('with the app’s clockTolerance (%s)', (_name, express) 
     expect((await tolerant.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
 
     // The last second the guards would accept the token, the entry still counts; then both refuse it by expiry.
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime((Math.ceil(exp + 30) - 0.001) * 1000);
+    freezeClock(Math.ceil(exp + 30) - 0.001);
     expect((await tolerant.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.revoked);
-    vi.setSystemTime(Math.ceil(exp + 30) * 1000);
+    freezeClock(Math.ceil(exp + 30));
     expect((await tolerant.client.get('/me').set('token', token).expect(401)).body).toEqual(ENVELOPE.expired);
     expect(tolerant.db.revocations.sweep()).toBe(1);
   });

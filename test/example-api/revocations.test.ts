@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqliteRevocationStore } from '../../examples/api/revocations.js';
 import type { TokenPayload } from '../../src/index.js';
+import { freezeClock, NOW, thawClock } from '../helpers/clock.js';
 import { now } from '../helpers/tokens.js';
 import { tempDir } from './helpers.js';
 
@@ -22,7 +23,7 @@ beforeEach(() => {
   store = new SqliteRevocationStore(db, { sweepEvery: 0 });
 });
 afterEach(() => {
-  vi.useRealTimers();
+  thawClock();
   store.close();
   if (db.open) db.close();
 });
@@ -30,12 +31,6 @@ afterEach(() => {
 const rows = (handle = db) => handle.prepare('SELECT jti, expires_at FROM revoked_tokens ORDER BY jti').all();
 /** A verified payload with this jti; `exp` an hour ahead unless given, none when `null`. */
 const token = (jti: string, exp: number | null = now() + 3600): TokenPayload => ({ sub: '1', jti, ...(exp !== null && { exp }) });
-
-/** Moves Date (and nothing else: no timers) to `seconds` since the epoch. */
-function setClock(seconds: number): void {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(seconds * 1000);
-}
 
 describe('revoke and isRevoked', () => {
   it('revokes by jti, kept until the token’s exp', async () => {
@@ -67,7 +62,7 @@ describe('revoke and isRevoked', () => {
 
   it('keeps a token without exp revoked for good, and never sweeps it', async () => {
     await store.revoke(token('forever', null));
-    setClock(now() + 10 * 365 * 86_400);
+    freezeClock(now() + 10 * 365 * 86_400);
     expect(store.sweep()).toBe(0);
     expect(await store.isRevoked({ jti: 'forever' })).toBe(true);
     expect(rows()).toEqual([{ jti: 'forever', expires_at: null }]);
@@ -112,33 +107,33 @@ describe('revoke and isRevoked', () => {
 describe('expiry and sweeping', () => {
   it('stops counting an entry at the token’s exp, before any sweep', async () => {
     const start = now();
-    setClock(start);
+    freezeClock(start);
     await store.revoke(token('a', start + 2));
-    setClock(start + 1.999);
+    freezeClock(start + 1.999);
     expect(await store.isRevoked({ jti: 'a' })).toBe(true);
-    setClock(start + 2);
+    freezeClock(start + 2);
     expect(await store.isRevoked({ jti: 'a' })).toBe(false);
     expect(rows()).toHaveLength(1); // still there until swept
   });
 
   it('sweeps expired rows on each revoke, keeping the others', async () => {
     const start = now();
-    setClock(start);
+    freezeClock(start);
     await store.revoke(token('short', start + 2));
     await store.revoke(token('long', start + 3600));
     await store.revoke(token('forever', null));
-    setClock(start + 3);
+    freezeClock(start + 3);
     await store.revoke(token('new', start + 3600));
     expect(rows().map((row) => (row as { jti: string }).jti)).toEqual(['forever', 'long', 'new']);
   });
 
   it('sweep() deletes the expired rows and answers how many', async () => {
     const start = now();
-    setClock(start);
+    freezeClock(start);
     await store.revoke(token('a', start + 1));
     await store.revoke(token('b', start + 2));
     await store.revoke(token('c', start + 10));
-    setClock(start + 2);
+    freezeClock(start + 2);
     expect(store.sweep()).toBe(2);
     expect(store.sweep()).toBe(0);
     expect(rows()).toEqual([{ jti: 'c', expires_at: start + 10 }]);
@@ -146,12 +141,12 @@ describe('expiry and sweeping', () => {
 
   it('sweeps rows left by an earlier run when it opens', async () => {
     const start = now();
-    setClock(start);
+    freezeClock(start);
     await store.revoke(token('a', start + 1));
     await store.revoke(token('b', start + 60));
     store.close();
     db.close();
-    setClock(start + 30);
+    freezeClock(start + 30);
     db = new Database(file);
     store = new SqliteRevocationStore(db, { sweepEvery: 0 });
     expect(rows()).toEqual([{ jti: 'b', expires_at: start + 60 }]);
@@ -197,7 +192,7 @@ describe('expiry and sweeping', () => {
 });
 
 describe('clockTolerance: revoked for every second a token is accepted', () => {
-  const T = 1_800_000_000; // a whole second, so every edge below is exact
+  const T = NOW; // a whole second, so every edge below is exact
   /** A store with this default tolerance on the same file. */
   const storeWith = (clockTolerance: number): SqliteRevocationStore => {
     store.close();
@@ -206,7 +201,7 @@ describe('clockTolerance: revoked for every second a token is accepted', () => {
   };
 
   it('defaults to 0: the entry goes at ceil(exp)', async () => {
-    setClock(T);
+    freezeClock(T);
     await store.revoke(token('a', T + 10));
     await store.revoke(token('b', T + 10.2));
     expect(rows()).toEqual([{ jti: 'a', expires_at: T + 10 }, { jti: 'b', expires_at: T + 11 }]);
@@ -218,31 +213,31 @@ describe('clockTolerance: revoked for every second a token is accepted', () => {
     ['a fractional tolerance', T + 10, 2.5, T + 13],
     ['both fractional, adding up to a whole second', T + 10.5, 0.5, T + 11],
   ])('keeps the entry until ceil(exp + clockTolerance): %s', async (_case, exp, clockTolerance, until) => {
-    setClock(T);
+    freezeClock(T);
     await storeWith(clockTolerance).revoke(token('a', exp));
     expect(rows()).toEqual([{ jti: 'a', expires_at: until }]);
-    setClock(until - 0.001);
+    freezeClock(until - 0.001);
     expect(await store.isRevoked({ jti: 'a' })).toBe(true);
     expect(store.sweep()).toBe(0);
-    setClock(until);
+    freezeClock(until);
     expect(await store.isRevoked({ jti: 'a' })).toBe(false);
     expect(store.sweep()).toBe(1);
   });
 
   it('revokes a token past its exp but inside the tolerance (no no-op), and writes nothing once past both', async () => {
     storeWith(30);
-    setClock(T + 20);
+    freezeClock(T + 20);
     await store.revoke(token('late', T + 10));
     expect(rows()).toEqual([{ jti: 'late', expires_at: T + 40 }]);
     expect(await store.isRevoked({ jti: 'late' })).toBe(true);
-    setClock(T + 40);
+    freezeClock(T + 40);
     await store.revoke(token('too-late', T + 10));
     expect(rows()).toEqual([{ jti: 'late', expires_at: T + 40 }]);
   });
 
   it('takes a per-call { clockTolerance } over the store’s own, both ways', async () => {
     storeWith(30);
-    setClock(T);
+    freezeClock(T);
     await store.revoke(token('wider', T + 10), { clockTolerance: 60 });
     await store.revoke(token('narrower', T + 10), { clockTolerance: 0 });
     await store.revoke(token('default', T + 10), {});
@@ -256,7 +251,7 @@ describe('clockTolerance: revoked for every second a token is accepted', () => {
   });
 
   it('revokes a token past exp with a per-call tolerance, not without one', async () => {
-    setClock(T + 5);
+    freezeClock(T + 5);
     await store.revoke(token('a', T), { clockTolerance: 10 });
     await store.revoke(token('b', T));
     expect(rows()).toEqual([{ jti: 'a', expires_at: T + 10 }]);
@@ -264,7 +259,7 @@ describe('clockTolerance: revoked for every second a token is accepted', () => {
   });
 
   it('lengthens an entry revoked again with a wider tolerance, never shortens it', async () => {
-    setClock(T);
+    freezeClock(T);
     await store.revoke(token('a', T + 10), { clockTolerance: 30 });
     await store.revoke(token('a', T + 10));
     expect(rows()).toEqual([{ jti: 'a', expires_at: T + 40 }]);

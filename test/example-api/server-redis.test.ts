@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVELOPE } from '../helpers/app.js';
-import { freePort, startRedis, type RedisServer } from '../helpers/redis.js';
+import { freePort } from '../helpers/ports.js';
+import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { subOf, tempDir, UUID } from './helpers.js';
 import { killAll, launch, stop } from './server-process.js';
 

@@ -56,8 +56,10 @@ function isHandlers(value: AppOptions | readonly RequestHandler[]): value is rea
   return Array.isArray(value);
 }
 
+/** The JSON body of every refusal the library answers, written out (not derived from src). */
 export const ENVELOPE = {
   missing: { code: '400', status: 'Bad Request', message: 'Token header is required' },
+  ambiguous: { code: '400', status: 'Bad Request', message: 'Token must be sent in one place' },
   invalid: { code: '401', status: 'Unauthorized', message: 'Invalid Token' },
   expired: { code: '401', status: 'Unauthorized', message: 'Token expired' },
   revoked: { code: '401', status: 'Unauthorized', message: 'Token revoked' },

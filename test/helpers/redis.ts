@@ -1,6 +1,6 @@
 // A real redis-server per test file, on a free loopback port, with nothing written to disk.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 
 export interface RedisServer {
   readonly port: number;
@@ -8,16 +8,6 @@ export interface RedisServer {
   readonly url: string;
   /** Stops the server (SIGTERM) and resolves once it has exited. Safe to call twice. */
   stop(): Promise<void>;
-}
-
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => { resolve(port); });
-    });
-  });
 }
 
 const MISSING = 'redis-server is not installed: the Redis tests need a real server. Install it with ' +

@@ -1,5 +1,7 @@
-// Tokens made by hand with node:crypto: an HS256 implementation independent of the one under test.
-import { createHmac } from 'node:crypto';
+// The one token maker: JWS signed by hand with node:crypto, independent of the code under test;
+// only the hash of each algorithm comes from the library's one table of algorithms.
+import { createHmac, type KeyObject } from 'node:crypto';
+import { ALGORITHMS, isAlgorithm, type Algorithm } from '../../src/core/algorithms.js';
 
 /** 32 bytes as 64 hex characters, as the README's secret command prints. */
 export const SECRET = 'a3f1c2d4e5b6a7980112233445566778899aabbccddeeff00112233445566778';
@@ -9,21 +11,33 @@ export const b64url = (input: string | Buffer): string => Buffer.from(input).toS
 
 export const now = (): number => Math.floor(Date.now() / 1000);
 
+export type HmacKey = string | Buffer | KeyObject;
+
 export interface MakeToken {
+  /** Header parameters over the default `{ alg: 'HS256', typ: 'JWT' }`. */
   header?: Record<string, unknown>;
-  secret?: string | Buffer;
-  /** HMAC hash; follows header.alg by default. */
-  hash?: 'sha256' | 'sha384' | 'sha512';
+  /** The header exactly as given, without the defaults (no `alg`, an `alg` of 1 …); wins over `header`. */
+  rawHeader?: unknown;
+  /** Defaults to the test SECRET. */
+  secret?: HmacKey | undefined;
+  /** The algorithm whose hash signs; follows the header's `alg` by default (HS256 for one the table lacks). */
+  signWith?: Algorithm | undefined;
 }
 
-const HASH_OF: Record<string, 'sha256' | 'sha384' | 'sha512'> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+/** The base64url HMAC of a signing input (`header.payload`) with the hash of `alg`. */
+export function hmac(signingInput: string, secret: HmacKey = SECRET, alg: Algorithm = 'HS256'): string {
+  return createHmac(ALGORITHMS[alg].hash, secret).update(signingInput).digest('base64url');
+}
 
-/** Signs any payload (even a non-object) with any header; defaults: HS256, the test SECRET. */
-export function makeToken(payload: unknown, { header = {}, secret = SECRET, hash }: MakeToken = {}): string {
-  const fullHeader = { alg: 'HS256', typ: 'JWT', ...header };
+/**
+ * Signs any payload with any header; defaults: HS256, the test SECRET. A string payload is the
+ * payload's text as is (`'not json'`, `'{"exp":1e400}'`); anything else is JSON.stringify'd.
+ */
+export function makeToken(payload: unknown, { header = {}, rawHeader, secret = SECRET, signWith }: MakeToken = {}): string {
+  const fullHeader: unknown = rawHeader ?? { alg: 'HS256', typ: 'JWT', ...header };
   const signingInput = `${b64url(JSON.stringify(fullHeader))}.${b64url(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
-  const algorithm = hash ?? HASH_OF[fullHeader.alg] ?? 'sha256';
-  return `${signingInput}.${createHmac(algorithm, secret).update(signingInput).digest('base64url')}`;
+  const alg = (fullHeader as { alg?: unknown } | null)?.alg;
+  return `${signingInput}.${hmac(signingInput, secret, signWith ?? (isAlgorithm(alg) ? alg : 'HS256'))}`;
 }
 
 /** A valid token for the test SECRET: `sub` '42', expiring in an hour, plus any claims. */

@@ -1,29 +1,23 @@
-// What each subcommand prints, checked against an HS256 implementation independent of the core.
-import { createHmac } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+// The subcommands in-process (secret, sign, verify, decode): what each prints, checked with the test token maker.
+import { describe, expect, it } from 'vitest';
+import { ALGORITHMS, type Algorithm } from '../../src/core/algorithms.js';
 import { findCommand } from '../../src/cli/commands.js';
 import { decodeUnverified } from '../../src/cli/decode.js';
-import { b64url, makeToken, OTHER_SECRET, SECRET } from '../helpers/tokens.js';
+import { frozenClockPerTest, NOW } from '../helpers/clock.js';
+import { b64url, hmac, makeToken, OTHER_SECRET, SECRET } from '../helpers/tokens.js';
 import { call } from './helpers.js';
 
 // signToken gives every token a random jti (a UUID), so it can be revoked.
 const JTI = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
-const NOW = 1_800_000_000; // 2027-01-15T08:00:00.000Z
 const SECRET_64 = 'c'.repeat(64);
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+frozenClockPerTest(NOW); // 2027-01-15T08:00:00.000Z
 
 /** Header and payload of a token whose signature holds for `secret`; throws otherwise. */
-function checked(token: string, secret: string, hash = 'sha256'): { header: unknown; payload: Record<string, unknown> } {
+function checked(token: string, secret: string, alg: Algorithm = 'HS256'): { header: unknown; payload: Record<string, unknown> } {
   const [header, payload, signature] = token.split('.') as [string, string, string];
-  expect(createHmac(hash, secret).update(`${header}.${payload}`).digest('base64url')).toBe(signature);
+  expect(hmac(`${header}.${payload}`, secret, alg)).toBe(signature);
   const parse = (part: string): unknown => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
   return { header: parse(header), payload: parse(payload) as Record<string, unknown> };
 }
@@ -122,8 +116,9 @@ describe('sign', () => {
   it.each([
     ['HS384', 'sha384'],
     ['HS512', 'sha512'],
-  ])('signs with --alg %s', async (alg, hash) => {
-    expect(checked(await signed(['--secret', SECRET_64, '--alg', alg]), SECRET_64, hash).header).toEqual({ alg, typ: 'JWT' });
+  ] as const)('signs with --alg %s (HMAC with %s)', async (alg, hash) => {
+    expect(ALGORITHMS[alg].hash).toBe(hash);
+    expect(checked(await signed(['--secret', SECRET_64, '--alg', alg]), SECRET_64, alg).header).toEqual({ alg, typ: 'JWT' });
   });
 });
 
