@@ -39,7 +39,9 @@ describe('the source layout', () => {
   it('keeps src/core free of Express, the adapter, the stores and the command', () => {
     const offending = [...graph].flatMap(([file, imports]) =>
       file.startsWith('core/')
-        ? imports.filter((target) => target === 'express' || target === 'express4' || /^(express|stores|cli)\//.test(target)).map((target) => `${file} → ${target}`)
+        ? imports
+            .filter((target) => target === 'express' || target === 'express4' || /^(express|stores|cli)\//.test(target))
+            .map((target) => `${file} → ${target}`)
         : [],
     );
     expect(offending).toEqual([]);

@@ -9,7 +9,6 @@ import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js'
 import { freezeClock, NOW, thawClock } from './helpers/clock.js';
 import { makeToken, OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
 
-
 describe.each(EXPRESS)('%s: cache', (_name, express) => {
   afterEach(thawClock);
 
@@ -62,8 +61,14 @@ describe.each(EXPRESS)('%s: cache', (_name, express) => {
     let revoked = false;
     const options: AppOptions = {
       cache: { max: 10 },
-      isRevoked: () => { calls.isRevoked++; return revoked; },
-      loadUser: () => { calls.loadUser++; return { id: 1 }; },
+      isRevoked: () => {
+        calls.isRevoked++;
+        return revoked;
+      },
+      loadUser: () => {
+        calls.loadUser++;
+        return { id: 1 };
+      },
     };
     const { client } = createApp(express, options);
     const token = validToken();
@@ -106,7 +111,13 @@ describe('cache with verifyToken', () => {
 
   it('caches tokens verified through a resolver too, asking the resolver on every hit', async () => {
     let calls = 0;
-    const options: VerifyOptions = { secret: () => { calls++; return SECRET; }, cache: true };
+    const options: VerifyOptions = {
+      secret: () => {
+        calls++;
+        return SECRET;
+      },
+      cache: true,
+    };
     const token = validToken();
     const first = await verifyToken(token, options);
     expect(await verifyToken(token, options)).toBe(first);

@@ -34,9 +34,14 @@ const CASES: [string, VerifyClaimOptions, unknown, Expect][] = [
   ['no iat with maxAge', { maxAge: 60 }, EXP, invalid('iat required when maxAge is specified')],
   ['iat not a number', {}, { ...EXP, iat: String(NOW) }, invalid('invalid iat value')],
   ['expired and of another audience: expiry first', { audience: 'api' }, { exp: NOW, aud: 'web' }, expired('jwt expired', NOW)],
-  ['aud one of the token\'s', { audience: 'api' }, { ...EXP, aud: ['web', 'api'] }, 'ok'],
+  ["aud one of the token's", { audience: 'api' }, { ...EXP, aud: ['web', 'api'] }, 'ok'],
   ['aud a prefix of the accepted one', { audience: 'api' }, { ...EXP, aud: 'ap' }, invalid('jwt audience invalid. expected: api')],
-  ['aud none of the accepted ones', { audience: ['api', 'admin'] }, { ...EXP, aud: ['a', 'pi'] }, invalid('jwt audience invalid. expected: api or admin')],
+  [
+    'aud none of the accepted ones',
+    { audience: ['api', 'admin'] },
+    { ...EXP, aud: ['a', 'pi'] },
+    invalid('jwt audience invalid. expected: api or admin'),
+  ],
   ['aud an array with a number', { audience: 'api' }, { ...EXP, aud: ['api', 7] }, invalid('invalid aud value')],
   ['iss not accepted', { issuer: ['auth', 'sso'] }, { ...EXP, iss: 'aut' }, invalid('jwt issuer invalid. expected: auth,sso')],
   ['sub not the one', { subject: '42' }, { ...EXP, sub: '4' }, invalid('jwt subject invalid. expected: 42')],
@@ -112,7 +117,10 @@ describe.each(EXPRESS)('%s: claims through the middleware', (_name, express) => 
 
   it('answers 401 Token expired for a token past its exp, handler not run', async () => {
     const { client, handled } = createApp(express);
-    const res = await client.delete('/protected').set('token', validToken({ iat: now() - 100, exp: now() - 10 })).expect(401);
+    const res = await client
+      .delete('/protected')
+      .set('token', validToken({ iat: now() - 100, exp: now() - 10 }))
+      .expect(401);
     expect(res.body).toEqual(ENVELOPE.expired);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(handled).toHaveLength(0);
@@ -120,34 +128,58 @@ describe.each(EXPRESS)('%s: claims through the middleware', (_name, express) => 
 
   it('allows clockTolerance seconds past exp, and no more', async () => {
     const { client } = createApp(express, { clockTolerance: 30 });
-    await client.get('/protected').set('token', validToken({ exp: now() - 10 })).expect(200);
-    const res = await client.get('/protected').set('token', validToken({ exp: now() - 60 })).expect(401);
+    await client
+      .get('/protected')
+      .set('token', validToken({ exp: now() - 10 }))
+      .expect(200);
+    const res = await client
+      .get('/protected')
+      .set('token', validToken({ exp: now() - 60 }))
+      .expect(401);
     expect(res.body).toEqual(ENVELOPE.expired);
   });
 
   it('takes clockTolerance: 0, its minimum, as no leeway', async () => {
     const { client } = createApp(express, { clockTolerance: 0 });
-    const res = await client.get('/protected').set('token', validToken({ exp: now() - 1 })).expect(401);
+    const res = await client
+      .get('/protected')
+      .set('token', validToken({ exp: now() - 1 }))
+      .expect(401);
     expect(res.body).toEqual(ENVELOPE.expired);
   });
 
   it('allows clockTolerance seconds before nbf', async () => {
     const { client } = createApp(express, { clockTolerance: 30 });
-    await client.get('/protected').set('token', validToken({ nbf: now() + 10 })).expect(200);
+    await client
+      .get('/protected')
+      .set('token', validToken({ nbf: now() + 10 }))
+      .expect(200);
   });
 
   it('refuses a token older than maxAge as expired, and one without iat as invalid', async () => {
     const { client } = createApp(express, { maxAge: '10m' });
-    await client.get('/protected').set('token', validToken({ iat: now() - 60 })).expect(200);
-    const old = await client.get('/protected').set('token', validToken({ iat: now() - 3600 })).expect(401);
+    await client
+      .get('/protected')
+      .set('token', validToken({ iat: now() - 60 }))
+      .expect(200);
+    const old = await client
+      .get('/protected')
+      .set('token', validToken({ iat: now() - 3600 }))
+      .expect(401);
     expect(old.body).toEqual(ENVELOPE.expired);
-    const noIat = await client.get('/protected').set('token', makeToken({ exp: now() + 60 })).expect(401);
+    const noIat = await client
+      .get('/protected')
+      .set('token', makeToken({ exp: now() + 60 }))
+      .expect(401);
     expect(noIat.body).toEqual(ENVELOPE.invalid);
   });
 
   it('accepts a token without exp when requireExpiry is false', async () => {
     const { client } = createApp(express, { requireExpiry: false });
-    await client.get('/protected').set('token', makeToken({ sub: '42' })).expect(200);
+    await client
+      .get('/protected')
+      .set('token', makeToken({ sub: '42' }))
+      .expect(200);
   });
 
   it.each([

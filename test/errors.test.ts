@@ -14,7 +14,9 @@ const REASONS: Readonly<Record<TokenErrorReason, { readonly status: TokenErrorSt
   insufficient_permissions: { status: 403, envelope: ENVELOPE.forbidden },
 };
 
-const ROWS = Object.entries(REASONS).map(([reason, { status, envelope }]) => [reason as TokenErrorReason, status, envelope.status, envelope.message, envelope] as const);
+const ROWS = Object.entries(REASONS).map(
+  ([reason, { status, envelope }]) => [reason as TokenErrorReason, status, envelope.status, envelope.message, envelope] as const,
+);
 
 describe('TokenError', () => {
   it('has a row for every reason the envelope table knows, each envelope used once', () => {
@@ -34,15 +36,17 @@ describe('TokenError', () => {
     expect(error.stack).toBe(`TokenError: ${message}`);
   });
 
-  it.each(ROWS)('%s keeps the underlying error as cause and the headers given, its message and body unchanged', (reason, status, _statusText, message, envelope) => {
-    const cause = new Error('jwt malformed');
-    const headers = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
-    const error = new TokenError(reason, { cause, headers });
-    expect(error.cause).toBe(cause);
-    expect(error.headers).toEqual(headers);
-    expect(error).toMatchObject({ reason, status, statusCode: status, expose: true, message });
-    expect(error.toJSON()).toEqual(envelope);
-    expect(JSON.stringify(error)).not.toContain('jwt malformed');
-  });
-
+  it.each(ROWS)(
+    '%s keeps the underlying error as cause and the headers given, its message and body unchanged',
+    (reason, status, _statusText, message, envelope) => {
+      const cause = new Error('jwt malformed');
+      const headers = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
+      const error = new TokenError(reason, { cause, headers });
+      expect(error.cause).toBe(cause);
+      expect(error.headers).toEqual(headers);
+      expect(error).toMatchObject({ reason, status, statusCode: status, expose: true, message });
+      expect(error.toJSON()).toEqual(envelope);
+      expect(JSON.stringify(error)).not.toContain('jwt malformed');
+    },
+  );
 });

@@ -19,7 +19,10 @@ function guarded(express: ExpressFactory, guard: RequestHandler, options: AppOpt
 describe.each(EXPRESS)('%s: requireClaims', (_name, express) => {
   it('lets a token whose claims match the object check through, the verified payload on req.auth', async () => {
     const { client, handled, errors } = guarded(express, requireClaims({ admin: true, role: ['editor', 'admin'] }));
-    const res = await client.post('/protected').set('token', validToken({ admin: true, role: 'admin' })).expect(200);
+    const res = await client
+      .post('/protected')
+      .set('token', validToken({ admin: true, role: 'admin' }))
+      .expect(200);
     expect(res.body).toMatchObject({ ran: true, auth: { sub: '42', admin: true, role: 'admin' } });
     expect(handled).toHaveLength(1);
     expect(errors).toHaveLength(0);
@@ -37,7 +40,10 @@ describe.each(EXPRESS)('%s: requireClaims', (_name, express) => {
     ['reads a claim', (payload) => payload.admin === true, 200],
   ])('a predicate that %s answers %i', async (_case, predicate, status) => {
     const { client, handled } = guarded(express, requireClaims(predicate as () => boolean));
-    await client.get('/protected').set('token', validToken({ admin: true })).expect(status);
+    await client
+      .get('/protected')
+      .set('token', validToken({ admin: true }))
+      .expect(status);
     expect(handled).toHaveLength(status === 200 ? 1 : 0);
   });
 
@@ -48,7 +54,10 @@ describe.each(EXPRESS)('%s: requireClaims', (_name, express) => {
       return true;
     });
     const { client } = guarded(express, guard);
-    await client.patch('/protected').set('token', validToken({ org: 'acme' })).expect(200);
+    await client
+      .patch('/protected')
+      .set('token', validToken({ org: 'acme' }))
+      .expect(200);
     expect(seen).toEqual(['42', 'acme', 'PATCH', '/protected']);
   });
 
@@ -64,10 +73,38 @@ describe.each(EXPRESS)('%s: requireClaims', (_name, express) => {
   });
 
   it.each<[string, () => unknown, (error: unknown) => void]>([
-    ['throws', () => { throw boom; }, (error) => { expect(error).toBe(boom); }],
-    ['rejects', () => Promise.reject(boom), (error) => { expect(error).toBe(boom); }],
-    ['rejects with undefined', () => Promise.reject(undefined), (error) => { expect(error).toBeInstanceOf(Error); }],
-    ["throws the string 'route'", () => { throw 'route'; }, (error) => { expect((error as Error).cause).toBe('route'); }],
+    [
+      'throws',
+      () => {
+        throw boom;
+      },
+      (error) => {
+        expect(error).toBe(boom);
+      },
+    ],
+    [
+      'rejects',
+      () => Promise.reject(boom),
+      (error) => {
+        expect(error).toBe(boom);
+      },
+    ],
+    [
+      'rejects with undefined',
+      () => Promise.reject(undefined),
+      (error) => {
+        expect(error).toBeInstanceOf(Error);
+      },
+    ],
+    [
+      "throws the string 'route'",
+      () => {
+        throw 'route';
+      },
+      (error) => {
+        expect((error as Error).cause).toBe('route');
+      },
+    ],
   ])('a predicate that %s goes to the error handler (500), handler not run', async (_case, predicate, check) => {
     const { client, handled, errors } = guarded(express, requireClaims(predicate as () => boolean));
     const res = await client.post('/protected').set('token', validToken()).expect(500);
@@ -81,7 +118,10 @@ describe.each(EXPRESS)('%s: requireClaims', (_name, express) => {
 describe.each(EXPRESS)('%s: requireScopes', (_name, express) => {
   it('answers 403 for a token header token lacking a scope: no challenge, handler not run', async () => {
     const { client, handled } = guarded(express, requireScopes('a', 'b'));
-    const res = await client.put('/protected').set('token', validToken({ scope: 'a' })).expect(403);
+    const res = await client
+      .put('/protected')
+      .set('token', validToken({ scope: 'a' }))
+      .expect(403);
     expect(res.body).toEqual(ENVELOPE.forbidden);
     expect(res.headers['www-authenticate']).toBeUndefined();
     expect(handled).toHaveLength(0);
@@ -89,13 +129,19 @@ describe.each(EXPRESS)('%s: requireScopes', (_name, express) => {
 
   it('lets a token header token granting every scope through', async () => {
     const { client, handled } = guarded(express, requireScopes('a', 'b'));
-    await client.put('/protected').set('token', validToken({ scope: 'b', permissions: ['a'] })).expect(200);
+    await client
+      .put('/protected')
+      .set('token', validToken({ scope: 'b', permissions: ['a'] }))
+      .expect(200);
     expect(handled).toHaveLength(1);
   });
 
   it('adds the RFC 6750 §3.1 challenge, listing every required scope, to a 403 for a Bearer token', async () => {
     const { client, handled } = guarded(express, requireScopes('a', 'b'), { bearer: true });
-    const res = await client.post('/protected').set('authorization', `Bearer ${validToken({ scope: 'a' })}`).expect(403);
+    const res = await client
+      .post('/protected')
+      .set('authorization', `Bearer ${validToken({ scope: 'a' })}`)
+      .expect(403);
     expect(res.body).toEqual(ENVELOPE.forbidden);
     expect(res.headers['www-authenticate']).toBe('Bearer error="insufficient_scope", scope="a b"');
     expect(res.headers['cache-control']).toBe('no-store');
@@ -114,7 +160,10 @@ describe.each(EXPRESS)('%s: requireScopes', (_name, express) => {
 
   it('lets a Bearer token with the scopes through', async () => {
     const { client, handled } = guarded(express, requireScopes('a'), { bearer: true });
-    await client.get('/protected').set('authorization', `Bearer ${validToken({ scope: 'a' })}`).expect(200);
+    await client
+      .get('/protected')
+      .set('authorization', `Bearer ${validToken({ scope: 'a' })}`)
+      .expect(200);
     expect(handled).toHaveLength(1);
   });
 });
@@ -126,14 +175,21 @@ describe.each(EXPRESS)('%s: a guard without tokenRequired before it', (_name, ex
     ['requireScopes', () => requireScopes('a')],
   ])('%s answers 401 Invalid Token, even with a token in the request', async (_case, makeGuard) => {
     const { client, handled } = createApp(express, makeGuard());
-    const res = await client.get('/protected').set('token', validToken({ admin: true, scope: 'a' })).expect(401);
+    const res = await client
+      .get('/protected')
+      .set('token', validToken({ admin: true, scope: 'a' }))
+      .expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(handled).toHaveLength(0);
   });
 
   it('answers 401 Invalid Token after an optional tokenRequired let a request without a token through', async () => {
-    const { client, handled } = guarded(express, requireClaims(() => true), { optional: true });
+    const { client, handled } = guarded(
+      express,
+      requireClaims(() => true),
+      { optional: true },
+    );
     const res = await client.get('/protected').expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
     expect(handled).toHaveLength(0);
@@ -165,14 +221,19 @@ describe.each(EXPRESS)('%s: a guard without tokenRequired before it', (_name, ex
       next();
     };
     const check =
-      kind === 'claims' ? requireClaims({ admin: true })
-      : kind === 'scopes' ? requireScopes('a')
-      : requireClaims((payload) => {
-          seen.push(payload);
-          return payload.admin === true;
-        });
+      kind === 'claims'
+        ? requireClaims({ admin: true })
+        : kind === 'scopes'
+          ? requireScopes('a')
+          : requireClaims((payload) => {
+              seen.push(payload);
+              return payload.admin === true;
+            });
     const { client, handled } = createApp(express, [tokenRequired({ secret: SECRET }), replace, check]);
-    const res = await client.get('/protected').set('token', validToken({ admin: false, scope: 'b' })).expect(403);
+    const res = await client
+      .get('/protected')
+      .set('token', validToken({ admin: false, scope: 'b' }))
+      .expect(403);
     expect(res.body).toEqual(ENVELOPE.forbidden);
     expect(handled).toHaveLength(0);
     if (kind === 'predicate') expect(seen).toEqual([expect.objectContaining({ sub: '42', admin: false, scope: 'b' })]);
@@ -184,7 +245,10 @@ describe.each(EXPRESS)('%s: a guard without tokenRequired before it', (_name, ex
       tokenRequired({ secret: SECRET, optional: true, getToken: () => undefined }),
       requireClaims({ admin: true }),
     ]);
-    await client.get('/protected').set('token', validToken({ admin: true })).expect(200);
+    await client
+      .get('/protected')
+      .set('token', validToken({ admin: true }))
+      .expect(200);
     expect(handled).toHaveLength(1);
   });
 
@@ -236,13 +300,21 @@ describe.each(EXPRESS)('%s: guards and onError', (_name, express) => {
   });
 
   it("a failing onError goes to the app's error handler", async () => {
-    const { client, errors } = guarded(express, requireClaims({ admin: true }), { onError: () => { throw boom; } });
+    const { client, errors } = guarded(express, requireClaims({ admin: true }), {
+      onError: () => {
+        throw boom;
+      },
+    });
     await client.get('/protected').set('token', validToken()).expect(500);
     expect(errors).toEqual([boom]);
   });
 
   it('onError: next(err) lets the error handler see the 403', async () => {
-    const { client, errors } = guarded(express, requireClaims({ admin: true }), { onError: (err, _req, _res, next) => { next(err); } });
+    const { client, errors } = guarded(express, requireClaims({ admin: true }), {
+      onError: (err, _req, _res, next) => {
+        next(err);
+      },
+    });
     await client.get('/protected').set('token', validToken()).expect(500);
     expect(errors[0]).toMatchObject({ reason: 'insufficient_permissions', status: 403 });
   });
@@ -261,9 +333,17 @@ describe.each(EXPRESS)('%s: guards and onError', (_name, express) => {
 describe('guard construction', () => {
   // Every check of an object or a scope list is in permissions.test.ts; these are what the guards add.
   it.each<[string, () => unknown, RegExp]>([
-    ['requireClaims()', () => requireClaims(undefined as never), /requireClaims\(\) needs an object of expected claims .* or a predicate .*\(got undefined\)/],
+    [
+      'requireClaims()',
+      () => requireClaims(undefined as never),
+      /requireClaims\(\) needs an object of expected claims .* or a predicate .*\(got undefined\)/,
+    ],
     ['requireClaims({})', () => requireClaims({}), /requireClaims\(\) got an empty object/],
-    ['app.use(requireClaims)', () => (requireClaims as (...args: unknown[]) => unknown)({}, {}, () => undefined), /requireClaims is a factory/],
+    [
+      'app.use(requireClaims)',
+      () => (requireClaims as (...args: unknown[]) => unknown)({}, {}, () => undefined),
+      /requireClaims is a factory/,
+    ],
     ['requireScopes()', () => requireScopes(), /requireScopes\(\) needs at least one scope/],
     ["requireScopes('a b')", () => requireScopes('a b'), /without spaces/],
     ['an array', () => requireScopes(['a', 'b'] as never), /pass scopes as separate arguments: requireScopes\(\.\.\.list\)/],

@@ -26,14 +26,40 @@ const wrapped = (cause: unknown) => (error: unknown) => {
 };
 
 const FAILURES: [string, () => unknown, (error: unknown) => void][] = [
-  ['throws', () => { throw boom; }, (error) => { expect(error).toBe(boom); }],
-  ['rejects', () => Promise.reject(boom), (error) => { expect(error).toBe(boom); }],
+  [
+    'throws',
+    () => {
+      throw boom;
+    },
+    (error) => {
+      expect(error).toBe(boom);
+    },
+  ],
+  [
+    'rejects',
+    () => Promise.reject(boom),
+    (error) => {
+      expect(error).toBe(boom);
+    },
+  ],
   ['rejects with undefined', () => Promise.reject(undefined), wrapped(undefined)],
   ['rejects with null', () => Promise.reject(null), wrapped(null)],
-  ['throws the string "route"', () => { throw 'route'; }, wrapped('route')],
-  ['throws a TokenError of its own', () => { throw new TokenError('user_not_found'); }, (error) => {
-    expect(error).toBeInstanceOf(TokenError);
-  }],
+  [
+    'throws the string "route"',
+    () => {
+      throw 'route';
+    },
+    wrapped('route'),
+  ],
+  [
+    'throws a TokenError of its own',
+    () => {
+      throw new TokenError('user_not_found');
+    },
+    (error) => {
+      expect(error).toBeInstanceOf(TokenError);
+    },
+  ],
 ];
 
 describe.each(EXPRESS)('%s: hooks', (_name, express) => {
@@ -53,7 +79,12 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
 
     it('receives the verified payload and the request', async () => {
       const seen: [unknown, unknown][] = [];
-      const { client } = createApp(express, { isRevoked: (payload, req) => { seen.push([payload.jti, req.path]); return false; } });
+      const { client } = createApp(express, {
+        isRevoked: (payload, req) => {
+          seen.push([payload.jti, req.path]);
+          return false;
+        },
+      });
       await client.get('/protected').set('token', token).expect(200);
       expect(seen).toEqual([['abc', '/protected']]);
     });
@@ -61,7 +92,10 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
     it('is not called for an invalid token', async () => {
       let calls = 0;
       const { client } = createApp(express, { isRevoked: () => ++calls });
-      await client.get('/protected').set('token', validToken({}, { secret: OTHER_SECRET })).expect(401);
+      await client
+        .get('/protected')
+        .set('token', validToken({}, { secret: OTHER_SECRET }))
+        .expect(401);
       expect(calls).toBe(0);
     });
   });
@@ -85,8 +119,14 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
     it('runs after isRevoked, and not at all for a revoked token', async () => {
       const order: string[] = [];
       const { client } = createApp(express, {
-        isRevoked: () => { order.push('isRevoked'); return true; },
-        loadUser: () => { order.push('loadUser'); return {}; },
+        isRevoked: () => {
+          order.push('isRevoked');
+          return true;
+        },
+        loadUser: () => {
+          order.push('loadUser');
+          return {};
+        },
       });
       await client.get('/protected').set('token', token).expect(401);
       expect(order).toEqual(['isRevoked']);
@@ -110,14 +150,26 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
     });
 
     it('goes to the error handler as that very error when the token came as Bearer', async () => {
-      const { client, errors } = createApp(express, { ...configure(() => { throw boom; }), bearer: true });
+      const { client, errors } = createApp(express, {
+        ...configure(() => {
+          throw boom;
+        }),
+        bearer: true,
+      });
       await client.post('/protected').set('Authorization', `Bearer ${token}`).expect(500);
       expect(errors).toEqual([boom]);
     });
 
     it('never reaches onError', async () => {
       let onErrorCalls = 0;
-      const { client } = createApp(express, { ...configure(() => { throw boom; }), onError: () => { onErrorCalls++; } });
+      const { client } = createApp(express, {
+        ...configure(() => {
+          throw boom;
+        }),
+        onError: () => {
+          onErrorCalls++;
+        },
+      });
       await client.post('/protected').set('token', token).expect(500);
       expect(onErrorCalls).toBe(0);
     });
@@ -127,7 +179,10 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
     let nextCalls = 0;
     const guard = tokenRequired({ secret: SECRET, loadUser: () => Promise.resolve({}) });
     const counted = (req: Request, res: Response, next: NextFunction): void => {
-      void guard(req, res, (...args: unknown[]) => { nextCalls++; (next as (...a: unknown[]) => void)(...args); });
+      void guard(req, res, (...args: unknown[]) => {
+        nextCalls++;
+        (next as (...a: unknown[]) => void)(...args);
+      });
     };
     const { client } = createApp(express, counted);
     await client.get('/protected').set('token', token).expect(200);
@@ -138,11 +193,22 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
     it('receives the unverified header and payload and picks the key', async () => {
       const keys: Record<string, string> = { k1: OTHER_SECRET, k2: SECRET };
       const seen: unknown[] = [];
-      const { client, handled } = createApp(express, { secret: (header, payload) => { seen.push([header.kid, payload.sub]); return keys[String(header.kid)]; } });
-      await client.get('/protected').set('token', validToken({}, { header: { kid: 'k2' } })).expect(200);
+      const { client, handled } = createApp(express, {
+        secret: (header, payload) => {
+          seen.push([header.kid, payload.sub]);
+          return keys[String(header.kid)];
+        },
+      });
+      await client
+        .get('/protected')
+        .set('token', validToken({}, { header: { kid: 'k2' } }))
+        .expect(200);
       expect(seen).toEqual([['k2', '42']]);
       expect(handled).toHaveLength(1);
-      const res = await client.get('/protected').set('token', validToken({}, { header: { kid: 'k1' } })).expect(401);
+      const res = await client
+        .get('/protected')
+        .set('token', validToken({}, { header: { kid: 'k1' } }))
+        .expect(401);
       expect(res.body).toEqual(ENVELOPE.invalid);
     });
 
@@ -166,7 +232,12 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
 
     it('is not asked about garbage or foreign algorithms', async () => {
       let calls = 0;
-      const { client } = createApp(express, { secret: () => { calls++; return SECRET; } });
+      const { client } = createApp(express, {
+        secret: () => {
+          calls++;
+          return SECRET;
+        },
+      });
       for (const bad of ['garbage', validToken({}, { header: { alg: 'HS512' } }), validToken({}, { header: { alg: 'none' } })]) {
         const res = await client.get('/protected').set('token', bad).expect(401);
         expect(res.body).toEqual(ENVELOPE.invalid);
@@ -179,7 +250,10 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
     it('replaces the default response and receives the TokenError', async () => {
       const seen: TokenError[] = [];
       const { client } = createApp(express, {
-        onError: (err, _req, res) => { seen.push(err); res.status(err.status).json({ error: err.reason }); },
+        onError: (err, _req, res) => {
+          seen.push(err);
+          res.status(err.status).json({ error: err.reason });
+        },
       });
       const res = await client.get('/protected').expect(400);
       expect(res.body).toEqual({ error: 'token_missing' });
@@ -187,13 +261,22 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
     });
 
     it('can hand the error to the app error handler with next(err)', async () => {
-      const { client, errors } = createApp(express, { onError: (err, _req, _res, next) => { next(err); } });
+      const { client, errors } = createApp(express, {
+        onError: (err, _req, _res, next) => {
+          next(err);
+        },
+      });
       await client.get('/protected').set('token', 'bad').expect(500);
       expect(errors[0]).toMatchObject({ name: 'TokenError', reason: 'token_invalid', status: 401 });
     });
 
     it.each([
-      ['throws', () => { throw boom; }],
+      [
+        'throws',
+        () => {
+          throw boom;
+        },
+      ],
       ['rejects', () => Promise.reject(boom)],
     ])('that %s goes to the error handler', async (_how, onError) => {
       const { client, errors } = createApp(express, { onError });
@@ -204,7 +287,9 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
     it('sees the Bearer challenge in err.headers', async () => {
       const { client } = createApp(express, {
         bearer: true,
-        onError: (err, _req, res) => { res.status(err.status).json(err.headers); },
+        onError: (err, _req, res) => {
+          res.status(err.status).json(err.headers);
+        },
       });
       const res = await client.get('/protected').set('Authorization', 'Bearer bad').expect(401);
       expect(res.body).toEqual({ 'WWW-Authenticate': 'Bearer error="invalid_token"' });
@@ -279,7 +364,13 @@ describe.each(EXPRESS)('%s: hookTimeout', (_name, express) => {
 
   it('gives a hook that settles late no second say: one error, the handler never runs', async () => {
     let settled = false;
-    const late = () => new Promise<boolean>((resolve) => setTimeout(() => { settled = true; resolve(false); }, 100));
+    const late = () =>
+      new Promise<boolean>((resolve) =>
+        setTimeout(() => {
+          settled = true;
+          resolve(false);
+        }, 100),
+      );
     const { client, handled, errors } = createApp(express, { isRevoked: late, hookTimeout: 30 });
     await client.get('/protected').set('token', token).expect(500);
     await new Promise((resolve) => setTimeout(resolve, 120));
@@ -289,7 +380,12 @@ describe.each(EXPRESS)('%s: hookTimeout', (_name, express) => {
   });
 
   it('lets a slow hook finish within its time', async () => {
-    const slow = () => new Promise<boolean>((resolve) => setTimeout(() => { resolve(false); }, 20));
+    const slow = () =>
+      new Promise<boolean>((resolve) =>
+        setTimeout(() => {
+          resolve(false);
+        }, 20),
+      );
     const { client, handled } = createApp(express, { isRevoked: slow, hookTimeout: 1000 });
     await client.get('/protected').set('token', token).expect(200);
     expect(handled).toHaveLength(1);
@@ -298,7 +394,9 @@ describe.each(EXPRESS)('%s: hookTimeout', (_name, express) => {
   it('applies to a guard predicate, with the hookTimeout of the tokenRequired before it', async () => {
     const { client, handled, errors } = createApp(express, [tokenRequired({ secret: SECRET, hookTimeout: 40 }), requireClaims(never)]);
     await client.get('/protected').set('token', token).expect(500);
-    expect((errors[0] as Error).message).toBe('express-token-required: the requireClaims predicate did not settle within 40 ms (hookTimeout)');
+    expect((errors[0] as Error).message).toBe(
+      'express-token-required: the requireClaims predicate did not settle within 40 ms (hookTimeout)',
+    );
     expect(handled).toHaveLength(0);
   });
 });
@@ -311,18 +409,32 @@ describe('hookTimeout defaults and limits (fake timers)', () => {
   async function pendingRequest(options: AppOptions) {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let called!: () => void;
-    const reached = new Promise<void>((resolve) => { called = resolve; });
+    const reached = new Promise<void>((resolve) => {
+      called = resolve;
+    });
     let release!: (revoked: boolean) => void;
     const { client, errors, handled } = createApp(EXPRESS[0][1], {
       ...options,
       isRevoked: () => {
         called();
-        return new Promise<boolean>((resolve) => { release = resolve; });
+        return new Promise<boolean>((resolve) => {
+          release = resolve;
+        });
       },
     });
-    const response = client.get('/protected').set('token', token).then((res) => res);
+    const response = client
+      .get('/protected')
+      .set('token', token)
+      .then((res) => res);
     await reached;
-    return { response, errors, handled, release: (revoked: boolean) => { release(revoked); } };
+    return {
+      response,
+      errors,
+      handled,
+      release: (revoked: boolean) => {
+        release(revoked);
+      },
+    };
   }
 
   it('defaults to 10000 ms', async () => {
@@ -372,7 +484,9 @@ describe('hookTimeout with verifyToken', () => {
   ])('refuses %s at start-up with a TypeError', (_case, hookTimeout) => {
     const build = () => tokenRequired({ secret: SECRET, hookTimeout } as TokenRequiredOptions);
     expect(build).toThrow(TypeError);
-    expect(build).toThrow(/^express-token-required: option 'hookTimeout' must be a whole number of milliseconds from 1 to 2147483647, or false for no limit \(got .+\)$/);
+    expect(build).toThrow(
+      /^express-token-required: option 'hookTimeout' must be a whole number of milliseconds from 1 to 2147483647, or false for no limit \(got .+\)$/,
+    );
   });
 
   it('never keeps the process alive: a script whose resolver never settles exits at once', () => {
@@ -381,7 +495,10 @@ describe('hookTimeout with verifyToken', () => {
       verifyToken(${JSON.stringify(token)}, { secret: () => new Promise(() => {}), hookTimeout: 600000 }).catch(() => process.exit(3));
     `;
     const started = Date.now();
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect([child.status, child.signal, child.stderr]).toEqual([0, null, '']);
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 130_000);
@@ -402,14 +519,24 @@ describe('what a secret resolver is shown', () => {
     ['trailing garbage', `${good}!!`],
   ])('nothing of a token with %s', async (_case, token) => {
     const seen: unknown[] = [];
-    const rejection = verifyToken(token, { secret: (header) => { seen.push(header); return SECRET; } });
+    const rejection = verifyToken(token, {
+      secret: (header) => {
+        seen.push(header);
+        return SECRET;
+      },
+    });
     await expect(rejection).rejects.toMatchObject({ reason: 'token_invalid' });
     expect(seen).toEqual([]);
   });
 
   it('the header and payload of a well-formed token', async () => {
     const seen: unknown[] = [];
-    await verifyToken(good, { secret: (header, payload) => { seen.push(header, payload); return SECRET; } });
+    await verifyToken(good, {
+      secret: (header, payload) => {
+        seen.push(header, payload);
+        return SECRET;
+      },
+    });
     expect(seen).toEqual([{ alg: 'HS256', typ: 'JWT' }, { exp: expect.any(Number) }]);
   });
 });

@@ -14,7 +14,8 @@ const RFC_KEY = Buffer.from('AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZ
 const RFC_EXP = 1300819380;
 
 /** HS256 written out by hand (the test token maker, node:crypto only), as a PyJWT or Go service would produce it. */
-const handMade = (payload: object, secret: string): string => makeToken(payload, { rawHeader: { alg: 'HS256', typ: 'JWT' }, secret: Buffer.from(secret, 'utf8') });
+const handMade = (payload: object, secret: string): string =>
+  makeToken(payload, { rawHeader: { alg: 'HS256', typ: 'JWT' }, secret: Buffer.from(secret, 'utf8') });
 
 describe.each(EXPRESS)('%s: interoperability', (_name, express) => {
   afterEach(thawClock);
@@ -38,7 +39,10 @@ describe.each(EXPRESS)('%s: interoperability', (_name, express) => {
 
   it('verifies a token whose HMAC was computed by hand with the hex secret string', async () => {
     const { client, handled } = createApp(express);
-    await client.get('/protected').set('token', handMade({ sub: 'py', exp: now() + 60 }, SECRET)).expect(200);
+    await client
+      .get('/protected')
+      .set('token', handMade({ sub: 'py', exp: now() + 60 }, SECRET))
+      .expect(200);
     expect(handled[0]?.auth).toEqual({ sub: 'py', exp: expect.any(Number) });
   });
 });

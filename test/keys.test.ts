@@ -8,7 +8,10 @@ import { makeToken, now, OTHER_SECRET, SECRET } from './helpers/tokens.js';
 const K1 = 'a'.repeat(64);
 const K2 = 'c'.repeat(64);
 const RING: KeyRing = { current: 'k2', keys: { k1: K1, k2: K2 } };
-const ENTRIES: KeyRing = [{ kid: 'k2', secret: K2 }, { kid: 'k1', secret: K1 }];
+const ENTRIES: KeyRing = [
+  { kid: 'k2', secret: K2 },
+  { kid: 'k1', secret: K1 },
+];
 
 const claims = () => ({ sub: '42', iat: now(), exp: now() + 3600 });
 const signed = (kid: unknown, secret: string) => makeToken(claims(), { header: kid === undefined ? {} : { kid }, secret });
@@ -48,7 +51,10 @@ describe.each(EXPRESS)('%s: tokenRequired with keys', (_name, express) => {
 
   it('answers an unknown kid with the Bearer challenge when the token came as Bearer', async () => {
     const { client } = createApp(express, tokenRequired({ keys: RING, bearer: true }));
-    const res = await client.get('/protected').set('authorization', `Bearer ${signed('k9', K2)}`).expect(401);
+    const res = await client
+      .get('/protected')
+      .set('authorization', `Bearer ${signed('k9', K2)}`)
+      .expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
   });
@@ -62,7 +68,10 @@ describe.each(EXPRESS)('%s: tokenRequired with keys', (_name, express) => {
 
   it('verifies what signToken signs with the same keys', async () => {
     const { client } = createApp(express, tokenRequired({ keys: RING }));
-    await client.get('/protected').set('token', signToken({ sub: '7' }, { keys: RING })).expect(200);
+    await client
+      .get('/protected')
+      .set('token', signToken({ sub: '7' }, { keys: RING }))
+      .expect(200);
   });
 });
 
@@ -70,7 +79,15 @@ describe('signToken with keys', () => {
   it.each<[string, KeyRing, string, string]>([
     ['{ current, keys }', RING, 'k2', K2],
     ['an array: its first entry is current', ENTRIES, 'k2', K2],
-    ['an array whose first entry is k1', [{ kid: 'k1', secret: K1 }, { kid: 'k2', secret: K2 }], 'k1', K1],
+    [
+      'an array whose first entry is k1',
+      [
+        { kid: 'k1', secret: K1 },
+        { kid: 'k2', secret: K2 },
+      ],
+      'k1',
+      K1,
+    ],
   ])('signs with the current key and writes its kid, given %s', async (_case, keys, kid, secret) => {
     const token = signToken({ sub: '1' }, { keys });
     expect(headerOf(token)).toEqual({ alg: 'HS256', typ: 'JWT', kid });
@@ -133,29 +150,83 @@ describe('keys: configuration errors (TypeError at construction)', () => {
   const CASES: [string, unknown, RegExp][] = [
     ['secret and keys together', { secret: SECRET, keys: RING }, /options 'secret' and 'keys' are alternatives; pass one of them/],
     ['neither secret nor keys', {}, /option 'secret' is required \(or 'keys', for keys by kid\)/],
-    ['keys: a string', { keys: K1 }, /option 'keys' must be \{ current, keys: \{ \[kid\]: secret \} \} or an array of \{ kid, secret \} \(got "a+…"\)/],
+    [
+      'keys: a string',
+      { keys: K1 },
+      /option 'keys' must be \{ current, keys: \{ \[kid\]: secret \} \} or an array of \{ kid, secret \} \(got "a+…"\)/,
+    ],
     ['keys: null', { keys: null }, /option 'keys' must be .* \(got null\)/],
     ['an empty array', { keys: [] }, /option 'keys' is an empty array/],
     ['an entry that is not an object', { keys: [K1] }, /keys\[0\] must be an object \{ kid, secret \}/],
     ['an entry without kid', { keys: [{ secret: K1 }] }, /keys\[0\]\.kid must be a non-empty string \(got undefined\)/],
     ['an entry with an empty kid', { keys: [{ kid: '', secret: K1 }] }, /keys\[0\]\.kid must be a non-empty string/],
-    ['an entry with a misspelt field', { keys: [{ kid: 'a', secrett: K1 }] }, /unknown option 'secrett' for keys\[0\]; did you mean 'secret'\?/],
-    ['an entry without secret', { keys: [{ kid: 'a' }] }, /keys\[0\]\.secret must be a string, a Buffer or Uint8Array, or a secret KeyObject \(got undefined\)/],
-    ['a short key in an entry', { keys: [{ kid: 'a', secret: K1 }, { kid: 'b', secret: 'short' }] }, /keys\[1\]\.secret must be at least 32 bytes for HS256 \(got 5\)/],
-    ['a duplicate kid', { keys: [{ kid: 'a', secret: K1 }, { kid: 'a', secret: K2 }] }, /option 'keys' names kid "a" twice/],
+    [
+      'an entry with a misspelt field',
+      { keys: [{ kid: 'a', secrett: K1 }] },
+      /unknown option 'secrett' for keys\[0\]; did you mean 'secret'\?/,
+    ],
+    [
+      'an entry without secret',
+      { keys: [{ kid: 'a' }] },
+      /keys\[0\]\.secret must be a string, a Buffer or Uint8Array, or a secret KeyObject \(got undefined\)/,
+    ],
+    [
+      'a short key in an entry',
+      {
+        keys: [
+          { kid: 'a', secret: K1 },
+          { kid: 'b', secret: 'short' },
+        ],
+      },
+      /keys\[1\]\.secret must be at least 32 bytes for HS256 \(got 5\)/,
+    ],
+    [
+      'a duplicate kid',
+      {
+        keys: [
+          { kid: 'a', secret: K1 },
+          { kid: 'a', secret: K2 },
+        ],
+      },
+      /option 'keys' names kid "a" twice/,
+    ],
     ['no current', { keys: { keys: { k1: K1 } } }, /keys\.current must be a non-empty string \(got undefined\)/],
-    ['a current naming no key', { keys: { current: 'k3', keys: { k1: K1, k2: K2 } } }, /keys\.current "k3" names no key in keys\.keys \(known: k1, k2\)/],
+    [
+      'a current naming no key',
+      { keys: { current: 'k3', keys: { k1: K1, k2: K2 } } },
+      /keys\.current "k3" names no key in keys\.keys \(known: k1, k2\)/,
+    ],
     ['an empty keys.keys', { keys: { current: 'k1', keys: {} } }, /keys\.keys must be a non-empty object of secrets by kid/],
     ['keys.keys as an array', { keys: { current: 'k1', keys: [K1] } }, /keys\.keys must be a non-empty object .* \(got an array\)/],
     ['a misspelt field', { keys: { current: 'k1', key: { k1: K1 } } }, /unknown option 'key' for option 'keys'; did you mean 'keys'\?/],
-    ['an empty kid as a property name', { keys: { current: 'k1', keys: { k1: K1, '': K2 } } }, /a kid in keys\.keys must be a non-empty string/],
-    ['a short key', { keys: { current: 'k1', keys: { k1: K1, k2: 'x'.repeat(31) } } }, /keys\.keys\["k2"\] must be at least 32 bytes for HS256 \(got 31\)/],
-    ['a 32-byte key with HS512 allowed', { keys: { current: 'k1', keys: { k1: K1.slice(0, 32) } }, algorithms: ['HS256', 'HS512'] }, /keys\.keys\["k1"\] must be at least 64 bytes for HS512/],
-    ['a JWK', { keys: { current: 'k1', keys: { k1: JSON.stringify({ kty: 'oct', k: 'x'.repeat(64) }) } } }, /keys\.keys\["k1"\] looks like a JWK/],
+    [
+      'an empty kid as a property name',
+      { keys: { current: 'k1', keys: { k1: K1, '': K2 } } },
+      /a kid in keys\.keys must be a non-empty string/,
+    ],
+    [
+      'a short key',
+      { keys: { current: 'k1', keys: { k1: K1, k2: 'x'.repeat(31) } } },
+      /keys\.keys\["k2"\] must be at least 32 bytes for HS256 \(got 31\)/,
+    ],
+    [
+      'a 32-byte key with HS512 allowed',
+      { keys: { current: 'k1', keys: { k1: K1.slice(0, 32) } }, algorithms: ['HS256', 'HS512'] },
+      /keys\.keys\["k1"\] must be at least 64 bytes for HS512/,
+    ],
+    [
+      'a JWK',
+      { keys: { current: 'k1', keys: { k1: JSON.stringify({ kty: 'oct', k: 'x'.repeat(64) }) } } },
+      /keys\.keys\["k1"\] looks like a JWK/,
+    ],
     // Public keys belong in `key`; as a `secret` they are still refused (key confusion).
     ['a PEM key as an entry secret', { keys: [{ kid: 'k1', secret: pem }] }, /keys\[0\]\.secret looks like a PEM key/],
     ['a public KeyObject as an entry secret', { keys: [{ kid: 'k1', secret: publicKey }] }, /keys\[0\]\.secret is a public KeyObject/],
-    ['a resolver function as a key', { keys: { current: 'k1', keys: { k1: () => K1 } } }, /keys\.keys\["k1"\] must be a string, a Buffer or Uint8Array, or a secret KeyObject \(got a function\)/],
+    [
+      'a resolver function as a key',
+      { keys: { current: 'k1', keys: { k1: () => K1 } } },
+      /keys\.keys\["k1"\] must be a string, a Buffer or Uint8Array, or a secret KeyObject \(got a function\)/,
+    ],
   ];
 
   it.each(CASES)('tokenRequired: %s', (_case, options, message) => {
@@ -189,7 +260,9 @@ describe('keys: configuration errors (TypeError at construction)', () => {
   });
 
   it('suggests keys for a misspelt key option', () => {
-    expect(() => tokenRequired({ secret: SECRET, kyes: RING } as VerifyOptions)).toThrow(/unknown option 'kyes' for tokenRequired\(\); did you mean 'keys'\?/);
+    expect(() => tokenRequired({ secret: SECRET, kyes: RING } as VerifyOptions)).toThrow(
+      /unknown option 'kyes' for tokenRequired\(\); did you mean 'keys'\?/,
+    );
   });
 
   it('leaves the secret option alone: an array of secrets still tries each key', async () => {

@@ -91,12 +91,21 @@ describe('method names are checked at start-up', () => {
   const build = (methods: unknown) => () => tokenRequired({ secret: SECRET, methods } as TokenRequiredOptions);
 
   it.each<[unknown[], RegExp]>([
-    [['POST', 'PUT', 'DELTE'], /^express-token-required: option 'methods' has "DELTE", which is not an HTTP method; did you mean 'DELETE'\?$/],
+    [
+      ['POST', 'PUT', 'DELTE'],
+      /^express-token-required: option 'methods' has "DELTE", which is not an HTTP method; did you mean 'DELETE'\?$/,
+    ],
     [['GET '], /^express-token-required: option 'methods' has "GET ", which is not an HTTP method; did you mean 'GET'\?$/],
     [['*'], /^express-token-required: option 'methods' has "\*", which is not an HTTP method; to guard every method, leave 'methods' out$/],
-    [['ALL'], /^express-token-required: option 'methods' has "ALL", which is not an HTTP method; to guard every method, leave 'methods' out$/],
+    [
+      ['ALL'],
+      /^express-token-required: option 'methods' has "ALL", which is not an HTTP method; to guard every method, leave 'methods' out$/,
+    ],
     [['all'], /option 'methods' has "all", which is not an HTTP method; to guard every method/],
-    [['POST,PUT'], /^express-token-required: option 'methods' has "POST,PUT", which is not an HTTP method; list each method as its own entry, e.g. \['POST', 'PUT'\]$/],
+    [
+      ['POST,PUT'],
+      /^express-token-required: option 'methods' has "POST,PUT", which is not an HTTP method; list each method as its own entry, e.g. \['POST', 'PUT'\]$/,
+    ],
     [['pots'], /option 'methods' has "pots", which is not an HTTP method; did you mean 'POST'\?$/],
     [['FETCH-EVERYTHING'], /option 'methods' has "FETCH-EVERYTHING", which is not an HTTP method; use one of Node's http.METHODS/],
     [['GET', null], /option 'methods' has null, which is not an HTTP method/],

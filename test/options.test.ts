@@ -35,17 +35,37 @@ describe('tokenRequired() refuses a broken configuration with a TypeError', () =
     ['a PEM Buffer', { secret: Buffer.from(pem) }, /secret looks like a PEM key/],
     ['a serialized JWK', { secret: JSON.stringify({ kty: 'oct', k: 'x'.repeat(64) }) }, /looks like a JWK/],
     ['a serialized JWKS', { secret: JSON.stringify({ keys: [{ kty: 'oct' }], pad: 'x'.repeat(40) }) }, /looks like a JWK/],
-    ['a serialized JWK after whitespace', { secret: `\n  ${JSON.stringify({ kty: 'oct', k: 'x'.repeat(64) })}` }, /secret looks like a JWK or JWKS; HMAC needs the shared secret's bytes, not a serialized key$/],
+    [
+      'a serialized JWK after whitespace',
+      { secret: `\n  ${JSON.stringify({ kty: 'oct', k: 'x'.repeat(64) })}` },
+      /secret looks like a JWK or JWKS; HMAC needs the shared secret's bytes, not a serialized key$/,
+    ],
     ['an unknown algorithm', { secret: SECRET, algorithms: ['RS999'] }, /"RS999" is not supported/],
-    ['an algorithm no configured key may verify', { secret: SECRET, algorithms: ['RS256'] }, /^express-token-required: algorithm 'RS256' in 'algorithms' fits none of the configured keys/],
+    [
+      'an algorithm no configured key may verify',
+      { secret: SECRET, algorithms: ['RS256'] },
+      /^express-token-required: algorithm 'RS256' in 'algorithms' fits none of the configured keys/,
+    ],
     ['the none algorithm', { secret: SECRET, algorithms: ['HS256', 'none'] }, /"none" is not supported/],
     ['algorithms as a string', { secret: SECRET, algorithms: 'HS256' }, /'algorithms' must be a non-empty array/],
     ['empty algorithms', { secret: SECRET, algorithms: [] }, /'algorithms' must be a non-empty array/],
-    ['a misspelt option', { secret: SECRET, algorithm: ['HS256'] }, /unknown option 'algorithm' for tokenRequired\(\); did you mean 'algorithms'\?/],
+    [
+      'a misspelt option',
+      { secret: SECRET, algorithm: ['HS256'] },
+      /unknown option 'algorithm' for tokenRequired\(\); did you mean 'algorithms'\?/,
+    ],
     ['an option in another case', { secret: SECRET, Bearer: true }, /unknown option 'Bearer'.*did you mean 'bearer'\?/],
-    ['a signing option', { secret: SECRET, expiresIn: '1h' }, /unknown option 'expiresIn' for tokenRequired\(\); it belongs to signToken\(\)/],
+    [
+      'a signing option',
+      { secret: SECRET, expiresIn: '1h' },
+      /unknown option 'expiresIn' for tokenRequired\(\); it belongs to signToken\(\)/,
+    ],
     ['an unrelated option', { secret: SECRET, credentialsRequired: false }, /unknown option 'credentialsRequired' for tokenRequired\(\)$/],
-    ['an option two edits from a known one', { secret: SECRET, audeince: 'api' }, /unknown option 'audeince' for tokenRequired\(\); did you mean 'audience'\?$/],
+    [
+      'an option two edits from a known one',
+      { secret: SECRET, audeince: 'api' },
+      /unknown option 'audeince' for tokenRequired\(\); did you mean 'audience'\?$/,
+    ],
     ['an option three edits from any known one', { secret: SECRET, headerxyz: 'x' }, /unknown option 'headerxyz' for tokenRequired\(\)$/],
     ['a non-boolean bearer', { secret: SECRET, bearer: 'yes' }, /'bearer' must be true or false/],
     ['a non-boolean optional', { secret: SECRET, optional: 1 }, /'optional' must be true or false/],
@@ -55,17 +75,41 @@ describe('tokenRequired() refuses a broken configuration with a TypeError', () =
     ['a non-string method', { secret: SECRET, methods: ['POST', 5] }, /option 'methods' has 5, which is not an HTTP method/],
     ['an empty method', { secret: SECRET, methods: ['POST', ''] }, /option 'methods' has "", which is not an HTTP method/],
     ['an empty issuer in an array', { secret: SECRET, issuer: ['a', ''] }, /'issuer' must be a non-empty string or a non-empty array/],
-    ['a non-string issuer in an array', { secret: SECRET, issuer: ['a', 1] }, /'issuer' must be a non-empty string or a non-empty array of them$/],
+    [
+      'a non-string issuer in an array',
+      { secret: SECRET, issuer: ['a', 1] },
+      /'issuer' must be a non-empty string or a non-empty array of them$/,
+    ],
     ['a maxAge with trailing text', { secret: SECRET, maxAge: '1h later' }, /'maxAge' must be a number of seconds/],
     ['a maxAge with leading text', { secret: SECRET, maxAge: 'in 1h' }, /'maxAge' must be a number of seconds/],
     ['a maxAge with a bad fraction', { secret: SECRET, maxAge: '1.h' }, /'maxAge' must be a number of seconds/],
-    ['a 40-character maxAge, quoted whole', { secret: SECRET, maxAge: 'h'.repeat(40) }, /'maxAge' must be a number of seconds .* \(got "h{40}"\)$/],
-    ['a 41-character maxAge, cut after 40', { secret: SECRET, maxAge: 'h'.repeat(41) }, /'maxAge' must be a number of seconds .* \(got "h{40}…"\)$/],
+    [
+      'a 40-character maxAge, quoted whole',
+      { secret: SECRET, maxAge: 'h'.repeat(40) },
+      /'maxAge' must be a number of seconds .* \(got "h{40}"\)$/,
+    ],
+    [
+      'a 41-character maxAge, cut after 40',
+      { secret: SECRET, maxAge: 'h'.repeat(41) },
+      /'maxAge' must be a number of seconds .* \(got "h{40}…"\)$/,
+    ],
     ['an empty header name', { secret: SECRET, header: '' }, /'header' must be a non-empty string/],
-    ['header: authorization', { secret: SECRET, header: 'authorization' }, /^express-token-required: option 'header' cannot be 'authorization'; for Authorization: Bearer <token> use bearer: true instead$/],
-    ['header: Authorization', { secret: SECRET, header: 'Authorization' }, /option 'header' cannot be 'authorization'; .* use bearer: true instead$/],
+    [
+      'header: authorization',
+      { secret: SECRET, header: 'authorization' },
+      /^express-token-required: option 'header' cannot be 'authorization'; for Authorization: Bearer <token> use bearer: true instead$/,
+    ],
+    [
+      'header: Authorization',
+      { secret: SECRET, header: 'Authorization' },
+      /option 'header' cannot be 'authorization'; .* use bearer: true instead$/,
+    ],
     ['header: AUTHORIZATION', { secret: SECRET, header: 'AUTHORIZATION' }, /use bearer: true instead$/],
-    ['a header name with a space', { secret: SECRET, header: 'x token' }, /^express-token-required: option 'header' must be an HTTP header name: .* \(got "x token"\)$/],
+    [
+      'a header name with a space',
+      { secret: SECRET, header: 'x token' },
+      /^express-token-required: option 'header' must be an HTTP header name: .* \(got "x token"\)$/,
+    ],
     ['a header name with a colon', { secret: SECRET, header: 'token:' }, /option 'header' must be an HTTP header name/],
     ['a header name with a trailing space', { secret: SECRET, header: 'token ' }, /option 'header' must be an HTTP header name/],
     ['a header name with a non-ASCII letter', { secret: SECRET, header: 'tökén' }, /option 'header' must be an HTTP header name/],
@@ -138,7 +182,10 @@ describe.each(EXPRESS)('%s: every secret form verifies', (_name, express) => {
 
   it('answers Token expired for an expired token signed by the second rotation key', async () => {
     const { client } = createApp(express, { secret: ['z'.repeat(32), SECRET] });
-    const res = await client.get('/protected').set('token', validToken({ exp: 1 })).expect(401);
+    const res = await client
+      .get('/protected')
+      .set('token', validToken({ exp: 1 }))
+      .expect(401);
     expect(res.body.message).toBe('Token expired');
   });
 });

@@ -19,13 +19,26 @@ beforeAll(() => {
   // `npm run build`, not bare tsup: the declarations are finished by a step after it.
   if (!existsSync(join(root, 'dist', 'index.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   consumer = mkdtempSync(join(tmpdir(), 'etr-consumer-'));
-  tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', consumer], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+  tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', consumer], { cwd: root, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
   const installed = join(consumer, 'node_modules', 'express-token-required');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', join(consumer, tarball), '-C', installed, '--strip-components=1']);
   // The package's own dependency and peers, as npm would install them beside it.
   // `redis` only for the type check of the subpath export with a real node-redis client.
-  for (const dep of ['jsonwebtoken', 'express', '@types/express', '@types/node', '@types/express-serve-static-core', '@types/qs', '@types/serve-static', 'redis', '@redis']) {
+  for (const dep of [
+    'jsonwebtoken',
+    'express',
+    '@types/express',
+    '@types/node',
+    '@types/express-serve-static-core',
+    '@types/qs',
+    '@types/serve-static',
+    'redis',
+    '@redis',
+  ]) {
     mkdirSync(join(consumer, 'node_modules', dep, '..'), { recursive: true });
     symlinkSync(join(root, 'node_modules', dep), join(consumer, 'node_modules', dep));
   }
@@ -68,16 +81,29 @@ const REDIS_EXPECTED = { exports: ['RedisRevocationStore'], calls: ['express-tok
 
 describe('the packed package', () => {
   it('ships only dist, package.json, README and LICENSE', () => {
-    const files = execFileSync('tar', ['-tzf', join(consumer, tarball)], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    const files = execFileSync('tar', ['-tzf', join(consumer, tarball)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
     expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
-    expect(files).toEqual(expect.arrayContaining([
-      'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts',
-      'dist/redis.js', 'dist/redis.cjs', 'dist/redis.d.ts', 'dist/redis.d.cts',
-    ]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.cjs',
+        'dist/index.d.ts',
+        'dist/index.d.cts',
+        'dist/redis.js',
+        'dist/redis.cjs',
+        'dist/redis.d.ts',
+        'dist/redis.d.cts',
+      ]),
+    );
   });
 
   it('declares redis and ioredis as optional peers, so users without them install nothing', () => {
-    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', join(consumer, tarball), 'package/package.json'], { encoding: 'utf8' })) as Record<string, Record<string, unknown>>;
+    const manifest = JSON.parse(
+      execFileSync('tar', ['-xzOf', join(consumer, tarball), 'package/package.json'], { encoding: 'utf8' }),
+    ) as Record<string, Record<string, unknown>>;
     expect(Object.keys(manifest.dependencies!)).toEqual(['jsonwebtoken']);
     expect(manifest.peerDependencies).toMatchObject({ redis: expect.any(String), ioredis: expect.any(String) });
     expect(manifest.peerDependenciesMeta).toEqual({ redis: { optional: true }, ioredis: { optional: true } });
@@ -89,14 +115,24 @@ describe('the packed package', () => {
   });
 
   it('loads through import', () => {
-    const out = execFileSync('node', ['--input-type=module', '-e', `import * as m from 'express-token-required';${SCRIPT}`], { cwd: consumer, encoding: 'utf8' });
+    const out = execFileSync('node', ['--input-type=module', '-e', `import * as m from 'express-token-required';${SCRIPT}`], {
+      cwd: consumer,
+      encoding: 'utf8',
+    });
     expect(JSON.parse(out)).toEqual(EXPECTED);
   });
 
   it('loads express-token-required/redis through require and import', () => {
-    const required = execFileSync('node', ['-e', `const r = require('express-token-required/redis');${REDIS_SCRIPT}`], { cwd: consumer, encoding: 'utf8' });
+    const required = execFileSync('node', ['-e', `const r = require('express-token-required/redis');${REDIS_SCRIPT}`], {
+      cwd: consumer,
+      encoding: 'utf8',
+    });
     expect(JSON.parse(required)).toEqual(REDIS_EXPECTED);
-    const imported = execFileSync('node', ['--input-type=module', '-e', `import * as r from 'express-token-required/redis';${REDIS_SCRIPT}`], { cwd: consumer, encoding: 'utf8' });
+    const imported = execFileSync(
+      'node',
+      ['--input-type=module', '-e', `import * as r from 'express-token-required/redis';${REDIS_SCRIPT}`],
+      { cwd: consumer, encoding: 'utf8' },
+    );
     expect(JSON.parse(imported)).toEqual(REDIS_EXPECTED);
   });
 
@@ -133,10 +169,20 @@ import { RedisRevocationStore } from 'express-token-required/redis';
 import { createClient } from 'redis';`;
     writeFileSync(join(consumer, 'esm.mts'), source(load));
     writeFileSync(join(consumer, 'cjs.cts'), source(load));
-    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false },
-      files: ['esm.mts', 'cjs.cts'],
-    }));
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          types: ['node'],
+          skipLibCheck: false,
+        },
+        files: ['esm.mts', 'cjs.cts'],
+      }),
+    );
     // tsc prints nothing and exits 0 when both files check; any error (or an unused @ts-expect-error) fails here.
     expect(typecheck(consumer)).toEqual({ status: 0, output: '' });
   }, 60_000);
@@ -173,16 +219,29 @@ export const sameFromRedis: Same<RedisTokenPayload, TokenPayload> = true;
   beforeAll(() => {
     app = join(consumer, 'mixed-app');
     mkdirSync(app);
-    const compilerOptions = { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false };
+    const compilerOptions = {
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      strict: true,
+      noEmit: true,
+      types: ['node'],
+      skipLibCheck: false,
+    };
     // The app's augmentation, written once, in the ESM file.
-    writeFileSync(join(app, 'a.mts'), `${IMPORTS}declare module 'express-token-required' { interface TokenPayload { admin?: boolean } }\n${USES}`);
+    writeFileSync(
+      join(app, 'a.mts'),
+      `${IMPORTS}declare module 'express-token-required' { interface TokenPayload { admin?: boolean } }\n${USES}`,
+    );
     writeFileSync(join(app, 'b.cts'), `${IMPORTS}${USES}`);
-    writeFileSync(join(app, 'wrong.cts'), `${IMPORTS}export const wrong = (req: Request) => {
+    writeFileSync(
+      join(app, 'wrong.cts'),
+      `${IMPORTS}export const wrong = (req: Request) => {
   const n: number = req.auth?.sub;
   const s: string | undefined = req.auth?.admin;
   return [n, s];
 };
-`);
+`,
+    );
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['a.mts', 'b.cts'] }));
     writeFileSync(join(app, 'tsconfig.wrong.json'), JSON.stringify({ compilerOptions, files: ['a.mts', 'b.cts', 'wrong.cts'] }));
   });

@@ -101,7 +101,11 @@ describe('scopesRule: what requireScopes requires', () => {
     [['a', 'b'], ['a', 'b'], 'Bearer error="insufficient_scope", scope="a b"'],
     [['b', 'a'], ['b', 'a'], 'Bearer error="insufficient_scope", scope="b a"'],
     [['a', 'a', 'b', 'a'], ['a', 'b'], 'Bearer error="insufficient_scope", scope="a b"'],
-    [['https://api.example/read', 'a.b-c_d~e'], ['https://api.example/read', 'a.b-c_d~e'], 'Bearer error="insufficient_scope", scope="https://api.example/read a.b-c_d~e"'],
+    [
+      ['https://api.example/read', 'a.b-c_d~e'],
+      ['https://api.example/read', 'a.b-c_d~e'],
+      'Bearer error="insufficient_scope", scope="https://api.example/read a.b-c_d~e"',
+    ],
   ])('requires %j as %j, with the RFC 6750 §3.1 challenge %s', (scopes, required, challenge) => {
     const rule = scopesRule(scopes);
     expect(rule.required).toEqual(required);
@@ -155,9 +159,11 @@ describe('decisions and a polluted Object.prototype', () => {
     ['scopesRule from permissions', 'permissions', ['a'], 'scopes'],
   ])('%s denies a payload without the claim', (_case, claim, value, kind) => {
     const allows =
-      kind === 'claims' ? claimsRule({ admin: true })
-      : kind === 'claims, any of' ? claimsRule({ role: ['editor', 'admin'] })
-      : scopesRule(['a']).allows;
+      kind === 'claims'
+        ? claimsRule({ admin: true })
+        : kind === 'claims, any of'
+          ? claimsRule({ role: ['editor', 'admin'] })
+          : scopesRule(['a']).allows;
     const prototype = Object.prototype as Record<string, unknown>;
     prototype[claim] = value;
     try {

@@ -40,44 +40,71 @@ function serve(express: ExpressFactory) {
         let body = '';
         res.setEncoding('latin1');
         res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => { done({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body }); });
+        res.on('end', () => {
+          done({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body });
+        });
       });
       req.on('error', fail);
       req.end();
     });
   };
-  const close = () => { agent.destroy(); server.close(); };
+  const close = () => {
+    agent.destroy();
+    server.close();
+  };
   return { send, handled, close };
 }
 
 // What Node lets a client put in a header value: tab, visible ASCII and obs-text.
-const headerChar = fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c));
+const headerChar = fc
+  .integer({ min: 0x20, max: 0xff })
+  .filter((c) => c !== 0x7f)
+  .map((c) => String.fromCharCode(c));
 const randomText = fc.string({ unit: headerChar, maxLength: 400 });
-const randomBytes = fc.uint8Array({ maxLength: 300 }).map((bytes) =>
-  Buffer.from(bytes.map((b) => (b < 0x20 || b === 0x7f ? 0x3f : b))).toString('latin1'));
+const randomBytes = fc
+  .uint8Array({ maxLength: 300 })
+  .map((bytes) => Buffer.from(bytes.map((b) => (b < 0x20 || b === 0x7f ? 0x3f : b))).toString('latin1'));
 const b64 = fc.uint8Array({ maxLength: 120 }).map((bytes) => Buffer.from(bytes).toString('base64url'));
 const randomSegments = fc.array(b64, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('.'));
 // Well-formed JSON segments with hostile headers reach deeper into the verifier.
 const forged = fc
   .tuple(
-    fc.record({ alg: fc.constantFrom('HS256', 'HS512', 'none', 'RS256', 'hs256', ''), typ: fc.constantFrom('JWT', undefined), crit: fc.constantFrom(undefined, ['exp']) }, { requiredKeys: ['alg'] }),
+    fc.record(
+      {
+        alg: fc.constantFrom('HS256', 'HS512', 'none', 'RS256', 'hs256', ''),
+        typ: fc.constantFrom('JWT', undefined),
+        crit: fc.constantFrom(undefined, ['exp']),
+      },
+      { requiredKeys: ['alg'] },
+    ),
     fc.jsonValue({ maxDepth: 2 }),
     b64,
   )
-  .map(([header, payload, signature]) => [header, payload].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + `.${signature}`);
+  .map(
+    ([header, payload, signature]) =>
+      [header, payload].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + `.${signature}`,
+  );
 
 const anyValue = fc.oneof(randomText, randomBytes, randomSegments, forged);
 
 describe.each(EXPRESS)('%s: properties', (_name, express) => {
   let app: ReturnType<typeof serve>;
-  beforeAll(() => { app = serve(express); });
-  afterAll(() => { app.close(); });
+  beforeAll(() => {
+    app = serve(express);
+  });
+  afterAll(() => {
+    app.close();
+  });
 
   it('answers any token value with a 400 or 401 envelope, never 2xx or 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(anyValue, fc.constantFrom('token', 'bearer', 'both'), async (value, where) => {
         const headers: Record<string, string> =
-          where === 'token' ? { token: value } : where === 'bearer' ? { authorization: `Bearer ${value}` } : { token: value, authorization: `Bearer ${value}x` };
+          where === 'token'
+            ? { token: value }
+            : where === 'bearer'
+              ? { authorization: `Bearer ${value}` }
+              : { token: value, authorization: `Bearer ${value}x` };
         const reply = await app.send(headers);
         expect([400, 401]).toContain(reply.status);
         expect(reply.contentType).toBe('application/json; charset=utf-8');

@@ -30,7 +30,10 @@ function declaredExports(file: string): string[] {
   });
   const checker = program.getTypeChecker();
   const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
-  return checker.getExportsOfModule(module).map((symbol) => symbol.getName()).sort();
+  return checker
+    .getExportsOfModule(module)
+    .map((symbol) => symbol.getName())
+    .sort();
 }
 
 describe.each(ENTRIES)('%s', (name, entry, values) => {

@@ -68,22 +68,26 @@ describe.each(EXPRESS)('%s: a revoked token stays refused for every second it wo
   it.each([
     ['revoked before exp, presented after it', 1],
     ['revoked after exp, inside the tolerance', -10],
-  ])('%s', async (_case, lifetime) => {
-    const store = new RedisRevocationStore(await connect(), { clockTolerance: 30 });
-    const guard = tokenRequired({ secret: SECRET, clockTolerance: 30, isRevoked: (payload) => store.isRevoked(payload) });
-    const app = express();
-    app.get('/protected', guard, (req, res) => res.json({ sub: req.auth?.sub }));
-    const token = signToken({ sub: '42', exp: now() + lifetime }, { secret: SECRET });
-    await request(app).get('/protected').set('token', token).expect(200, { sub: '42' });
-    const payload = await verifyToken(token, { secret: SECRET, clockTolerance: 30 });
-    await store.revoke(payload);
-    const wait = payload.exp! * 1000 - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 20));
-    // Now past exp, inside the tolerance: verification alone would accept it.
-    expect(now()).toBeGreaterThanOrEqual(payload.exp!);
-    const res = await request(app).get('/protected').set('token', token).expect(401);
-    expect(res.body).toEqual(ENVELOPE.revoked);
-  }, 10_000);
+  ])(
+    '%s',
+    async (_case, lifetime) => {
+      const store = new RedisRevocationStore(await connect(), { clockTolerance: 30 });
+      const guard = tokenRequired({ secret: SECRET, clockTolerance: 30, isRevoked: (payload) => store.isRevoked(payload) });
+      const app = express();
+      app.get('/protected', guard, (req, res) => res.json({ sub: req.auth?.sub }));
+      const token = signToken({ sub: '42', exp: now() + lifetime }, { secret: SECRET });
+      await request(app).get('/protected').set('token', token).expect(200, { sub: '42' });
+      const payload = await verifyToken(token, { secret: SECRET, clockTolerance: 30 });
+      await store.revoke(payload);
+      const wait = payload.exp! * 1000 - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 20));
+      // Now past exp, inside the tolerance: verification alone would accept it.
+      expect(now()).toBeGreaterThanOrEqual(payload.exp!);
+      const res = await request(app).get('/protected').set('token', token).expect(401);
+      expect(res.body).toEqual(ENVELOPE.revoked);
+    },
+    10_000,
+  );
 });
 
 describe('revocation shared through Redis', () => {
@@ -249,27 +253,33 @@ describe('a Redis outage', () => {
     outage = undefined;
   });
 
-  it.each(EXPRESS)('%s: the server stops: 500 through the error handler within the timeout, and a revoked token never passes', async (_name, express) => {
-    outage = await startRedis();
-    const redis = await connect(outage.url);
-    const { client, errors } = appInstance(express, redis, 300);
-    const token = signToken({ sub: '42' }, { secret: SECRET });
-    await client.post('/logout').set('token', token).expect(204);
-    await client.get('/protected').set('token', token).expect(401);
+  it.each(EXPRESS)(
+    '%s: the server stops: 500 through the error handler within the timeout, and a revoked token never passes',
+    async (_name, express) => {
+      outage = await startRedis();
+      const redis = await connect(outage.url);
+      const { client, errors } = appInstance(express, redis, 300);
+      const token = signToken({ sub: '42' }, { secret: SECRET });
+      await client.post('/logout').set('token', token).expect(204);
+      await client.get('/protected').set('token', token).expect(401);
 
-    await outage.stop();
-    for (const attempt of [token, signToken({ sub: '43' }, { secret: SECRET })]) {
-      const started = Date.now();
-      const res = await client.get('/protected').set('token', attempt).expect(500);
-      expect(Date.now() - started).toBeLessThan(300 + 700);
-      expect(res.body).toEqual({ error: 'handler' });
-    }
-    expect(errors).toHaveLength(2);
-    expect(errors[0]).toBeInstanceOf(Error);
-    expect((errors[0] as Error).message).toMatch(/^express-token-required\/redis: Redis (did not answer EXISTS within 300 ms|failed EXISTS)$/);
-    // Logging out during the outage fails the same way, never a false 204.
-    await client.post('/logout').set('token', token).expect(500);
-  }, 20_000);
+      await outage.stop();
+      for (const attempt of [token, signToken({ sub: '43' }, { secret: SECRET })]) {
+        const started = Date.now();
+        const res = await client.get('/protected').set('token', attempt).expect(500);
+        expect(Date.now() - started).toBeLessThan(300 + 700);
+        expect(res.body).toEqual({ error: 'handler' });
+      }
+      expect(errors).toHaveLength(2);
+      expect(errors[0]).toBeInstanceOf(Error);
+      expect((errors[0] as Error).message).toMatch(
+        /^express-token-required\/redis: Redis (did not answer EXISTS within 300 ms|failed EXISTS)$/,
+      );
+      // Logging out during the outage fails the same way, never a false 204.
+      await client.post('/logout').set('token', token).expect(500);
+    },
+    20_000,
+  );
 
   it('a client pointed at a closed port: 500 at once', async () => {
     const closed = createClient({ url: `redis://127.0.0.1:${String(await freePort())}`, socket: { reconnectStrategy: false } });
@@ -277,7 +287,10 @@ describe('a Redis outage', () => {
     await expect(closed.connect()).rejects.toThrow();
     const { client, errors } = appInstance(express5, closed, 300);
     const started = Date.now();
-    await client.get('/protected').set('token', signToken({ sub: '1' }, { secret: SECRET })).expect(500);
+    await client
+      .get('/protected')
+      .set('token', signToken({ sub: '1' }, { secret: SECRET }))
+      .expect(500);
     expect(Date.now() - started).toBeLessThan(1000);
     expect((errors[0] as Error).message).toBe('express-token-required/redis: Redis failed EXISTS');
     expect((errors[0] as Error).cause).toBeInstanceOf(Error);
@@ -291,7 +304,9 @@ describe('a Redis outage', () => {
     const store = new RedisRevocationStore(redis, { timeout: 200 });
     const started = Date.now();
     await expect(store.isRevoked({ jti: 'x' })).rejects.toThrow('express-token-required/redis: Redis did not answer EXISTS within 200 ms');
-    await expect(store.revoke({ jti: 'x', exp: now() + 60 })).rejects.toThrow('express-token-required/redis: Redis did not answer SET within 200 ms');
+    await expect(store.revoke({ jti: 'x', exp: now() + 60 })).rejects.toThrow(
+      'express-token-required/redis: Redis did not answer SET within 200 ms',
+    );
     expect(Date.now() - started).toBeLessThan(1500);
   }, 10_000);
 });
@@ -302,8 +317,14 @@ describe('RedisRevocationStore without Redis', () => {
     const calls: string[] = [];
     const client = {
       isOpen: true,
-      set: (key: string) => { calls.push(`set ${key}`); return answer(); },
-      exists: (key: string) => { calls.push(`exists ${key}`); return answer(); },
+      set: (key: string) => {
+        calls.push(`set ${key}`);
+        return answer();
+      },
+      exists: (key: string) => {
+        calls.push(`exists ${key}`);
+        return answer();
+      },
     };
     return { client, calls };
   }
@@ -319,7 +340,11 @@ describe('RedisRevocationStore without Redis', () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ['no jti', { sub: '1', exp: now() + 60 }, /cannot revoke a token without a 'jti' \(got undefined\); signToken writes a random one unless 'jwtid: false' is set/],
+    [
+      'no jti',
+      { sub: '1', exp: now() + 60 },
+      /cannot revoke a token without a 'jti' \(got undefined\); signToken writes a random one unless 'jwtid: false' is set/,
+    ],
     ['a numeric jti', { jti: 7 }, /cannot revoke a token without a 'jti' \(got 7\)/],
     ['a string exp', { jti: 'a', exp: '1h' }, /cannot revoke a token whose 'exp' is not a number of seconds \(got "1h"\)/],
     ['no payload', undefined, /revoke\(\) needs the verified payload, e.g. req.auth \(got undefined\)/],
@@ -332,7 +357,9 @@ describe('RedisRevocationStore without Redis', () => {
   });
 
   it('isRevoked rejects with a TypeError without a payload', async () => {
-    await expect(new RedisRevocationStore(fake().client).isRevoked(null as never)).rejects.toThrow(/isRevoked\(\) needs the verified payload/);
+    await expect(new RedisRevocationStore(fake().client).isRevoked(null as never)).rejects.toThrow(
+      /isRevoked\(\) needs the verified payload/,
+    );
   });
 
   it.each<[string, unknown]>([
@@ -346,7 +373,11 @@ describe('RedisRevocationStore without Redis', () => {
 
   it('wraps a client that throws synchronously, keeping the cause', async () => {
     const boom = new Error('The client is closed');
-    const store = new RedisRevocationStore(fake(() => { throw boom; }).client);
+    const store = new RedisRevocationStore(
+      fake(() => {
+        throw boom;
+      }).client,
+    );
     const checking = store.isRevoked({ jti: 'a' });
     await expect(checking).rejects.toThrow('express-token-required/redis: Redis failed EXISTS');
     await expect(checking).rejects.toHaveProperty('cause', boom);
@@ -368,13 +399,48 @@ describe('RedisRevocationStore without Redis', () => {
     ['no client', undefined, undefined, /needs a node-redis \(redis v4\+\) or ioredis client \(got undefined\)/],
     ['a URL instead of a client', 'redis://localhost', undefined, /\(got "redis:\/\/localhost"\)/],
     ['a client without exists', { isOpen: true, set: () => undefined }, undefined, /needs a node-redis/],
-    ['a client of unknown kind', { set: () => undefined, exists: () => undefined }, undefined, /cannot tell the client's kind: expected node-redis \(with 'isOpen'\) or ioredis \(with 'status'\)/],
-    ['options that are not an object', { isOpen: true, set: () => undefined, exists: () => undefined }, 1000, /RedisRevocationStore options must be an object \(got 1000\)/],
-    ['a misspelt option', { isOpen: true, set: () => undefined, exists: () => undefined }, { timout: 5 }, /unknown option 'timout' for RedisRevocationStore; did you mean 'timeout'\?/],
-    ['a zero timeout', { isOpen: true, set: () => undefined, exists: () => undefined }, { timeout: 0 }, /option 'timeout' must be an integer of at least 1 \(got 0\)/],
-    ['a fractional timeout', { isOpen: true, set: () => undefined, exists: () => undefined }, { timeout: 1.5 }, /option 'timeout' must be an integer/],
-    ['a string timeout', { isOpen: true, set: () => undefined, exists: () => undefined }, { timeout: '1s' }, /option 'timeout' must be an integer/],
-    ['an empty prefix', { isOpen: true, set: () => undefined, exists: () => undefined }, { prefix: '' }, /option 'prefix' must be a non-empty string/],
+    [
+      'a client of unknown kind',
+      { set: () => undefined, exists: () => undefined },
+      undefined,
+      /cannot tell the client's kind: expected node-redis \(with 'isOpen'\) or ioredis \(with 'status'\)/,
+    ],
+    [
+      'options that are not an object',
+      { isOpen: true, set: () => undefined, exists: () => undefined },
+      1000,
+      /RedisRevocationStore options must be an object \(got 1000\)/,
+    ],
+    [
+      'a misspelt option',
+      { isOpen: true, set: () => undefined, exists: () => undefined },
+      { timout: 5 },
+      /unknown option 'timout' for RedisRevocationStore; did you mean 'timeout'\?/,
+    ],
+    [
+      'a zero timeout',
+      { isOpen: true, set: () => undefined, exists: () => undefined },
+      { timeout: 0 },
+      /option 'timeout' must be an integer of at least 1 \(got 0\)/,
+    ],
+    [
+      'a fractional timeout',
+      { isOpen: true, set: () => undefined, exists: () => undefined },
+      { timeout: 1.5 },
+      /option 'timeout' must be an integer/,
+    ],
+    [
+      'a string timeout',
+      { isOpen: true, set: () => undefined, exists: () => undefined },
+      { timeout: '1s' },
+      /option 'timeout' must be an integer/,
+    ],
+    [
+      'an empty prefix',
+      { isOpen: true, set: () => undefined, exists: () => undefined },
+      { prefix: '' },
+      /option 'prefix' must be a non-empty string/,
+    ],
   ])('throws a TypeError for %s', (_case, client, options, message) => {
     const build = () => new RedisRevocationStore(client as RedisClientLike, options as never);
     expect(build).toThrow(TypeError);

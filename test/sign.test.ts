@@ -91,12 +91,28 @@ describe('signToken', () => {
 
     it.each<[string, SignClaimOptions, string]>([
       ['expiresIn: 1e20', { expiresIn: 1e20 }, "option 'expiresIn' puts 'exp' at 100000000001800000000 seconds since the epoch"],
-      ['expiresIn one past exp = 2^53 - 1', { expiresIn: MAX - NOW + 1 }, "option 'expiresIn' puts 'exp' at 9007199254740992 seconds since the epoch"],
-      ['expiresIn: Number.MAX_VALUE', { expiresIn: Number.MAX_VALUE }, "option 'expiresIn' puts 'exp' at 1.7976931348623157e+308 seconds since the epoch"],
-      ["expiresIn: '1e20 days'", { expiresIn: '100000000000000000000 days' }, "option 'expiresIn' puts 'exp' at 8.640000000000002e+24 seconds since the epoch"],
+      [
+        'expiresIn one past exp = 2^53 - 1',
+        { expiresIn: MAX - NOW + 1 },
+        "option 'expiresIn' puts 'exp' at 9007199254740992 seconds since the epoch",
+      ],
+      [
+        'expiresIn: Number.MAX_VALUE',
+        { expiresIn: Number.MAX_VALUE },
+        "option 'expiresIn' puts 'exp' at 1.7976931348623157e+308 seconds since the epoch",
+      ],
+      [
+        "expiresIn: '1e20 days'",
+        { expiresIn: '100000000000000000000 days' },
+        "option 'expiresIn' puts 'exp' at 8.640000000000002e+24 seconds since the epoch",
+      ],
       ['expiresIn of half a second', { expiresIn: 0.5 }, "option 'expiresIn' puts 'exp' at 1800000000.5 seconds since the epoch"],
       ['notBefore: 1e20', { notBefore: 1e20 }, "option 'notBefore' puts 'nbf' at 100000000001800000000 seconds since the epoch"],
-      ['notBefore one past nbf = 2^53 - 1', { notBefore: MAX - NOW + 1 }, "option 'notBefore' puts 'nbf' at 9007199254740992 seconds since the epoch"],
+      [
+        'notBefore one past nbf = 2^53 - 1',
+        { notBefore: MAX - NOW + 1 },
+        "option 'notBefore' puts 'nbf' at 9007199254740992 seconds since the epoch",
+      ],
       ["notBefore: '1.5s'", { notBefore: '1.5s' }, "option 'notBefore' puts 'nbf' at 1800000001.5 seconds since the epoch"],
     ])('refuses %s: its date is no safe integer, a TypeError naming the option', (_case, options, start) => {
       freezeClock(NOW);
@@ -158,7 +174,14 @@ describe('signToken', () => {
     ['a string payload', 'sub', { secret: SECRET }, /plain object payload/],
     ['a null payload', null, { secret: SECRET }, /plain object payload/],
     ['a Buffer payload', Buffer.from('{}'), { secret: SECRET }, /plain object payload/],
-    ['a class instance payload', new (class User { id = 1; })(), { secret: SECRET }, /plain object payload/],
+    [
+      'a class instance payload',
+      new (class User {
+        id = 1;
+      })(),
+      { secret: SECRET },
+      /plain object payload/,
+    ],
     ['a Date payload', new Date(), { secret: SECRET }, /plain object payload/],
     ['no options', {}, undefined, /signToken\(\) needs an options object/],
     ['no secret', {}, {}, /'secret' is required/],
@@ -166,16 +189,41 @@ describe('signToken', () => {
     ['a 32-byte secret for HS512', {}, { secret: SECRET.slice(0, 32), algorithm: 'HS512' }, /at least 64 bytes for HS512/],
     ['a resolver secret', {}, { secret: () => SECRET }, /needs the secret itself, not a resolver/],
     ['algorithm none', {}, { secret: SECRET, algorithm: 'none' }, /"none" is not supported/],
-    ['algorithm RS256 with a secret', {}, { secret: SECRET, algorithm: 'RS256' }, /algorithm 'RS256' does not fit secret, which may sign with HS256, HS384 or HS512/],
+    [
+      'algorithm RS256 with a secret',
+      {},
+      { secret: SECRET, algorithm: 'RS256' },
+      /algorithm 'RS256' does not fit secret, which may sign with HS256, HS384 or HS512/,
+    ],
     ['an unknown algorithm', {}, { secret: SECRET, algorithm: 'RS999' }, /"RS999" is not supported/],
-    ['a misspelt option', {}, { secret: SECRET, expiresin: '1h' }, /unknown option 'expiresin' for signToken\(\); did you mean 'expiresIn'\?/],
+    [
+      'a misspelt option',
+      {},
+      { secret: SECRET, expiresin: '1h' },
+      /unknown option 'expiresin' for signToken\(\); did you mean 'expiresIn'\?/,
+    ],
     ['a verify option', {}, { secret: SECRET, algorithms: ['HS256'] }, /did you mean 'algorithm'\?/],
     ['a middleware option', {}, { secret: SECRET, loadUser: () => ({}) }, /it belongs to tokenRequired\(\)/],
-    ['expiresIn without a unit', {}, { secret: SECRET, expiresIn: '3600' }, /'expiresIn' must be a number of seconds or a string with a unit/],
+    [
+      'expiresIn without a unit',
+      {},
+      { secret: SECRET, expiresIn: '3600' },
+      /'expiresIn' must be a number of seconds or a string with a unit/,
+    ],
     ['a zero expiresIn', {}, { secret: SECRET, expiresIn: 0 }, /'expiresIn' must be more than 0 seconds/],
-    ['an infinite expiresIn', {}, { secret: SECRET, expiresIn: Number.POSITIVE_INFINITY }, /'expiresIn' must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' \(got Infinity\)$/],
+    [
+      'an infinite expiresIn',
+      {},
+      { secret: SECRET, expiresIn: Number.POSITIVE_INFINITY },
+      /'expiresIn' must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' \(got Infinity\)$/,
+    ],
     ['a negative notBefore', {}, { secret: SECRET, notBefore: -5 }, /'notBefore'/],
-    ['expiresIn with a payload exp', { exp: NOW }, { secret: SECRET, expiresIn: '1h' }, /'expiresIn' and the payload's 'exp' claim both set 'exp'/],
+    [
+      'expiresIn with a payload exp',
+      { exp: NOW },
+      { secret: SECRET, expiresIn: '1h' },
+      /'expiresIn' and the payload's 'exp' claim both set 'exp'/,
+    ],
     ['issuer with a payload iss', { iss: 'a' }, { secret: SECRET, issuer: 'b' }, /'issuer' and the payload's 'iss'/],
     ['a string exp in the payload', { exp: '1h' }, { secret: SECRET }, /payload's 'exp' must be a number of seconds/],
     ['a NaN iat in the payload', { iat: Number.NaN }, { secret: SECRET }, /payload's 'iat' must be a number/],
@@ -189,7 +237,10 @@ describe('signToken', () => {
 });
 
 it('signs keys that collide with Object.prototype names, and they verify unchanged', async () => {
-  const payload = JSON.parse('{"constructor":"c","toString":1,"hasOwnProperty":[],"__proto__":{"x":1},"valueOf":null}') as Record<string, unknown>;
+  const payload = JSON.parse('{"constructor":"c","toString":1,"hasOwnProperty":[],"__proto__":{"x":1},"valueOf":null}') as Record<
+    string,
+    unknown
+  >;
   const verified = await verifyToken(signToken(payload, { secret: SECRET, jwtid: false }), { secret: SECRET });
   const { iat: _iat, exp: _exp, ...rest } = verified;
   expect(rest).toStrictEqual(payload);

@@ -44,7 +44,10 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
 
   it('answers repeated `token` headers with 401 Invalid Token', async () => {
     const { client, handled } = createApp(express);
-    const res = await client.get('/protected').set('token', [token, token] as unknown as string).expect(401);
+    const res = await client
+      .get('/protected')
+      .set('token', [token, token] as unknown as string)
+      .expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
     expect(handled).toHaveLength(0);
   });
@@ -109,7 +112,10 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
       ['Bearer, then Basic', () => [`Bearer ${token}`, `Basic ${Buffer.from('a:b').toString('base64')}`]],
     ])('answers 401 Invalid Token with the challenge for two Authorization lines: %s', async (_case, lines) => {
       const { client, handled } = createApp(express, { bearer: true });
-      const res = await client.get('/protected').set('Authorization', lines() as unknown as string).expect(401);
+      const res = await client
+        .get('/protected')
+        .set('Authorization', lines() as unknown as string)
+        .expect(401);
       expect(res.body).toEqual(ENVELOPE.invalid);
       expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
       expect(handled).toHaveLength(0);
@@ -117,14 +123,22 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
 
     it('answers two Authorization lines with 401 even beside a valid token header', async () => {
       const { client, handled } = createApp(express, { bearer: true });
-      const res = await client.get('/protected').set('token', token).set('Authorization', [`Bearer ${token}`, `Bearer ${token}`] as unknown as string).expect(401);
+      const res = await client
+        .get('/protected')
+        .set('token', token)
+        .set('Authorization', [`Bearer ${token}`, `Bearer ${token}`] as unknown as string)
+        .expect(401);
       expect(res.body).toEqual(ENVELOPE.invalid);
       expect(handled).toHaveLength(0);
     });
 
     it('refuses different tokens in both places with 400 "Token must be sent in one place"', async () => {
       const { client, handled } = createApp(express, { bearer: true });
-      const res = await client.get('/protected').set('token', token).set('Authorization', `Bearer ${validToken({ sub: '7' })}`).expect(400);
+      const res = await client
+        .get('/protected')
+        .set('token', token)
+        .set('Authorization', `Bearer ${validToken({ sub: '7' })}`)
+        .expect(400);
       expect(res.body).toEqual(ENVELOPE.ambiguous);
       expect(res.headers['www-authenticate']).toBeUndefined();
       expect(handled).toHaveLength(0);
@@ -162,7 +176,11 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
 
   it('ignores repeated Authorization lines when bearer is off', async () => {
     const { client, handled } = createApp(express);
-    await client.get('/protected').set('token', token).set('Authorization', ['Basic a', 'Basic b'] as unknown as string).expect(200);
+    await client
+      .get('/protected')
+      .set('token', token)
+      .set('Authorization', ['Basic a', 'Basic b'] as unknown as string)
+      .expect(200);
     expect(handled).toHaveLength(1);
   });
 

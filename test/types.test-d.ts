@@ -38,9 +38,24 @@ describe('types', () => {
     expectTypeOf<TokenRequiredOptions['loadUser']>().parameters.toEqualTypeOf<[TokenPayload, Request]>();
     expectTypeOf<TokenRequiredOptions['isRevoked']>().parameters.toEqualTypeOf<[TokenPayload, Request]>();
     expectTypeOf<TokenRequiredOptions['onError']>().parameters.toEqualTypeOf<[TokenError, Request, Response, NextFunction]>();
-    expectTypeOf<TokenRequiredOptions['algorithms']>().toEqualTypeOf<readonly ('HS256' | 'HS384' | 'HS512')[] | undefined>();
-    expectTypeOf<{ secret: string; algorithms: ['RS256'] }>().not.toExtend<TokenRequiredOptions>();
-    expectTypeOf<{ secret: string; methods: ['POST']; bearer: true; loadUser: (p: TokenPayload) => Promise<{ id: string } | null> }>().toExtend<TokenRequiredOptions>();
+    expectTypeOf<TokenRequiredOptions['algorithms']>().toEqualTypeOf<
+      | readonly (
+          'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA'
+        )[]
+      | undefined
+    >();
+    expectTypeOf<{ secret: string; algorithms: ['RS999'] }>().not.toExtend<TokenRequiredOptions>();
+    // Exactly one key option: two of them do not type-check.
+    expectTypeOf<{ secret: string; publicKey: string }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ publicKey: string; jwks: { keys: [] } }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ publicKey: string }>().toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ jwks: { keys: [{ kty: 'EC'; crv: 'P-256'; x: string; y: string }] } }>().toExtend<TokenRequiredOptions>();
+    expectTypeOf<{
+      secret: string;
+      methods: ['POST'];
+      bearer: true;
+      loadUser: (p: TokenPayload) => Promise<{ id: string } | null>;
+    }>().toExtend<TokenRequiredOptions>();
     expectTypeOf<{ algorithms: ['HS256'] }>().not.toExtend<TokenRequiredOptions>();
     expectTypeOf<{ secret: (header: { kid?: string }) => Promise<string | undefined> }>().toExtend<VerifyOptions>();
   });
@@ -48,7 +63,15 @@ describe('types', () => {
   it('types TokenError', () => {
     expectTypeOf<TokenError>().toExtend<Error>();
     expectTypeOf<TokenError['reason']>().toEqualTypeOf<TokenErrorReason>();
-    expectTypeOf<TokenErrorReason>().toEqualTypeOf<'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' | 'insufficient_permissions'>();
+    expectTypeOf<TokenErrorReason>().toEqualTypeOf<
+      | 'token_missing'
+      | 'token_ambiguous'
+      | 'token_invalid'
+      | 'token_expired'
+      | 'token_revoked'
+      | 'user_not_found'
+      | 'insufficient_permissions'
+    >();
     expectTypeOf<TokenError['status']>().toEqualTypeOf<400 | 401 | 403>();
     expectTypeOf<TokenError['statusCode']>().toEqualTypeOf<400 | 401 | 403>();
     expectTypeOf<TokenError['expose']>().toEqualTypeOf<true>();

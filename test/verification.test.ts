@@ -56,7 +56,10 @@ describe.each(EXPRESS)('%s: verification', (_name, express) => {
 
   it('checks the signature before expiry: a forged expired token is Invalid Token', async () => {
     const { client } = createApp(express);
-    const res = await client.get('/protected').set('token', validToken({ exp: now() - 10 }, { secret: OTHER_SECRET })).expect(401);
+    const res = await client
+      .get('/protected')
+      .set('token', validToken({ exp: now() - 10 }, { secret: OTHER_SECRET }))
+      .expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
   });
 
@@ -75,7 +78,10 @@ describe.each(EXPRESS)('%s: verification', (_name, express) => {
     const secret = 'k'.repeat(64);
     const { client } = createApp(express, { secret, algorithms: ['HS256', 'HS384', 'HS512'] });
     for (const alg of ['HS256', 'HS384', 'HS512']) {
-      await client.get('/protected').set('token', validToken({}, { secret, header: { alg } })).expect(200);
+      await client
+        .get('/protected')
+        .set('token', validToken({}, { secret, header: { alg } }))
+        .expect(200);
     }
   });
 
@@ -83,7 +89,10 @@ describe.each(EXPRESS)('%s: verification', (_name, express) => {
     const token = validToken();
     const { client } = createApp(express, { maxTokenLength: token.length });
     await client.get('/protected').set('token', token).expect(200);
-    const res = await client.get('/protected').set('token', validToken({ name: 'x' })).expect(401);
+    const res = await client
+      .get('/protected')
+      .set('token', validToken({ name: 'x' }))
+      .expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
   });
 
@@ -108,6 +117,9 @@ describe.each(EXPRESS)('%s: verification', (_name, express) => {
   it('uses the secret string as its UTF-8 bytes (as PyJWT and others do)', async () => {
     const secret = 'ünïcødé-secret-with-more-than-32-bytes!';
     const { client } = createApp(express, { secret });
-    await client.get('/protected').set('token', validToken({}, { secret: Buffer.from(secret, 'utf8') })).expect(200);
+    await client
+      .get('/protected')
+      .set('token', validToken({}, { secret: Buffer.from(secret, 'utf8') }))
+      .expect(200);
   });
 });

@@ -6,7 +6,10 @@ import { makeToken, OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js
 describe('verifyToken', () => {
   it('resolves to the verified payload', async () => {
     await expect(verifyToken(validToken({ role: 'admin' }), { secret: SECRET })).resolves.toEqual({
-      sub: '42', role: 'admin', iat: expect.any(Number), exp: expect.any(Number),
+      sub: '42',
+      role: 'admin',
+      iat: expect.any(Number),
+      exp: expect.any(Number),
     });
   });
 
@@ -50,30 +53,50 @@ describe('verifyToken', () => {
   });
 
   it('takes the claim options', async () => {
-    const options: VerifyOptions = { secret: SECRET, issuer: 'a', audience: 'api', subject: '42', requireExpiry: false, maxAge: '1h', clockTolerance: 5 };
+    const options: VerifyOptions = {
+      secret: SECRET,
+      issuer: 'a',
+      audience: 'api',
+      subject: '42',
+      requireExpiry: false,
+      maxAge: '1h',
+      clockTolerance: 5,
+    };
     const iat = Math.floor(Date.now() / 1000);
     await expect(verifyToken(makeToken({ iss: 'a', aud: 'api', sub: '42', iat }), options)).resolves.toMatchObject({ iss: 'a' });
-    await expect(verifyToken(makeToken({ iss: 'b', aud: 'api', sub: '42', iat }), options)).rejects.toMatchObject({ reason: 'token_invalid' });
-    await expect(verifyToken(makeToken({ iss: 'a', aud: 'api', sub: '42', iat: iat - 7200 }), options)).rejects.toMatchObject({ reason: 'token_expired' });
+    await expect(verifyToken(makeToken({ iss: 'b', aud: 'api', sub: '42', iat }), options)).rejects.toMatchObject({
+      reason: 'token_invalid',
+    });
+    await expect(verifyToken(makeToken({ iss: 'a', aud: 'api', sub: '42', iat: iat - 7200 }), options)).rejects.toMatchObject({
+      reason: 'token_expired',
+    });
   });
 
   it('rejects (never throws) with a TypeError for bad options', async () => {
     let promise: Promise<unknown> | undefined;
-    expect(() => { promise = verifyToken(validToken(), { secret: 'short' }); }).not.toThrow();
+    expect(() => {
+      promise = verifyToken(validToken(), { secret: 'short' });
+    }).not.toThrow();
     await expect(promise).rejects.toThrow(TypeError);
     await expect(verifyToken(validToken(), { secret: 'short' })).rejects.toThrow(/at least 32 bytes/);
-    await expect(verifyToken(validToken(), undefined as unknown as VerifyOptions)).rejects.toThrow(/verifyToken\(\) needs an options object/);
+    await expect(verifyToken(validToken(), undefined as unknown as VerifyOptions)).rejects.toThrow(
+      /verifyToken\(\) needs an options object/,
+    );
   });
 
   it.each(['loadUser', 'isRevoked', 'bearer', 'onError'])('refuses the middleware-only option %s rather than ignoring it', async (name) => {
     const options = { secret: SECRET, [name]: () => true } as unknown as VerifyOptions;
-    await expect(verifyToken(validToken(), options)).rejects.toThrow(new RegExp(`unknown option '${name}' for verifyToken\\(\\); it belongs to tokenRequired\\(\\)`));
+    await expect(verifyToken(validToken(), options)).rejects.toThrow(
+      new RegExp(`unknown option '${name}' for verifyToken\\(\\); it belongs to tokenRequired\\(\\)`),
+    );
   });
 
   it('leaves Error.stackTraceLimit as it found it, whatever the outcome', async () => {
     const before = Error.stackTraceLimit;
     await verifyToken(validToken(), { secret: SECRET });
-    await expect(verifyToken(validToken({}, { secret: OTHER_SECRET }), { secret: [OTHER_SECRET.replace('b', 'c'), SECRET] })).rejects.toMatchObject({ reason: 'token_invalid' });
+    await expect(
+      verifyToken(validToken({}, { secret: OTHER_SECRET }), { secret: [OTHER_SECRET.replace('b', 'c'), SECRET] }),
+    ).rejects.toMatchObject({ reason: 'token_invalid' });
     await expect(verifyToken('a.b.c', { secret: SECRET })).rejects.toMatchObject({ reason: 'token_invalid' });
     expect(Error.stackTraceLimit).toBe(before);
     expect(new Error('x').stack?.split('\n').length).toBeGreaterThan(1);
@@ -81,12 +104,20 @@ describe('verifyToken', () => {
 
   it('rejects with the very error a resolver throws', async () => {
     const boom = new Error('key store down');
-    await expect(verifyToken(validToken(), { secret: () => { throw boom; } })).rejects.toBe(boom);
+    await expect(
+      verifyToken(validToken(), {
+        secret: () => {
+          throw boom;
+        },
+      }),
+    ).rejects.toBe(boom);
     await expect(verifyToken(validToken(), { secret: () => Promise.reject(boom) })).rejects.toBe(boom);
   });
 
   it('rejects with a TypeError when a resolver returns a weak key', async () => {
-    await expect(verifyToken(validToken(), { secret: () => 'weak' })).rejects.toThrow(/the key returned by the secret resolver must be at least 32 bytes/);
+    await expect(verifyToken(validToken(), { secret: () => 'weak' })).rejects.toThrow(
+      /the key returned by the secret resolver must be at least 32 bytes/,
+    );
   });
 
   it('reuses resolved options for the same object, and sees a replaced value', async () => {

@@ -1,6 +1,8 @@
 // The subcommands in-process (secret, sign, verify, decode): what each prints, checked with the test token maker.
 import { describe, expect, it } from 'vitest';
-import { ALGORITHMS, type Algorithm } from '../../src/core/algorithms.js';
+import { ALGORITHMS, type AlgorithmOf } from '../../src/core/algorithms.js';
+
+type Algorithm = AlgorithmOf<'HMAC'>;
 import { findCommand } from '../../src/cli/commands.js';
 import { decodeUnverified } from '../../src/cli/decode.js';
 import { frozenClockPerTest, NOW } from '../helpers/clock.js';

@@ -33,9 +33,11 @@ export type AppOptions = VerifyClaimOptions & MiddlewareOptions & { secret?: Sec
  */
 export function createApp(express: ExpressFactory, options: AppOptions | RequestHandler | readonly RequestHandler[] = {}): TestApp {
   const guards: readonly RequestHandler[] =
-    typeof options === 'function' ? [options]
-    : isHandlers(options) ? options
-    : [tokenRequired({ ...options, secret: options.secret ?? SECRET })];
+    typeof options === 'function'
+      ? [options]
+      : isHandlers(options)
+        ? options
+        : [tokenRequired({ ...options, secret: options.secret ?? SECRET })];
   const handled: Request[] = [];
   const errors: unknown[] = [];
   const app = express();

@@ -10,7 +10,8 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-const MISSING = 'redis-server is not installed: the Redis tests need a real server. Install it with ' +
+const MISSING =
+  'redis-server is not installed: the Redis tests need a real server. Install it with ' +
   '`apt-get update && apt-get install -y redis-server` (.ci/run does this), then run the tests again.';
 
 /**
@@ -34,7 +35,11 @@ class PortTaken extends Error {}
 function launch(port: number): Promise<RedisServer> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -1,7 +1,10 @@
 // The one token maker: JWS signed by hand with node:crypto, independent of the code under test;
 // only the hash of each algorithm comes from the library's one table of algorithms.
 import { createHmac, type KeyObject } from 'node:crypto';
-import { ALGORITHMS, isAlgorithm, type Algorithm } from '../../src/core/algorithms.js';
+import { ALGORITHMS, algorithmsOf, type AlgorithmOf } from '../../src/core/algorithms.js';
+
+type Hmac = AlgorithmOf<'HMAC'>;
+const HMAC: readonly string[] = algorithmsOf('HMAC');
 
 /** 32 bytes as 64 hex characters, as the README's secret command prints. */
 export const SECRET = 'a3f1c2d4e5b6a7980112233445566778899aabbccddeeff00112233445566778';
@@ -20,12 +23,12 @@ export interface MakeToken {
   rawHeader?: unknown;
   /** Defaults to the test SECRET. */
   secret?: HmacKey | undefined;
-  /** The algorithm whose hash signs; follows the header's `alg` by default (HS256 for one the table lacks). */
-  signWith?: Algorithm | undefined;
+  /** The HMAC algorithm whose hash signs; follows the header's `alg` by default (HS256 for any other). */
+  signWith?: Hmac | undefined;
 }
 
 /** The base64url HMAC of a signing input (`header.payload`) with the hash of `alg`. */
-export function hmac(signingInput: string, secret: HmacKey = SECRET, alg: Algorithm = 'HS256'): string {
+export function hmac(signingInput: string, secret: HmacKey = SECRET, alg: Hmac = 'HS256'): string {
   return createHmac(ALGORITHMS[alg].hash, secret).update(signingInput).digest('base64url');
 }
 
@@ -37,7 +40,7 @@ export function makeToken(payload: unknown, { header = {}, rawHeader, secret = S
   const fullHeader: unknown = rawHeader ?? { alg: 'HS256', typ: 'JWT', ...header };
   const signingInput = `${b64url(JSON.stringify(fullHeader))}.${b64url(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
   const alg = (fullHeader as { alg?: unknown } | null)?.alg;
-  return `${signingInput}.${hmac(signingInput, secret, signWith ?? (isAlgorithm(alg) ? alg : 'HS256'))}`;
+  return `${signingInput}.${hmac(signingInput, secret, signWith ?? (typeof alg === 'string' && HMAC.includes(alg) ? (alg as Hmac) : 'HS256'))}`;
 }
 
 /** A valid token for the test SECRET: `sub` '42', expiring in an hour, plus any claims. */
