@@ -39,12 +39,21 @@ export function createVerifier(config: VerifyConfig): Verifier {
    */
   function verifyWith(token: string, jws: Jws<TokenHeader>, candidates: readonly BoundKey[]): TokenPayload {
     const algorithm = jws.header.alg as Algorithm;
-    const fitting = candidates.filter((candidate) => candidate.algorithms.includes(algorithm));
-    // A token never chooses its key's type: an HS256 token for a public key finds no key here.
-    if (fitting.length === 0) throw invalid('invalid algorithm');
     const input = token.slice(0, jws.signatureDot);
     const signature = token.slice(jws.signatureDot + 1);
-    const key = fitting.find((candidate) => verifySignature(algorithm, candidate.key, input, signature));
+    let fits = false;
+    let key: BoundKey | undefined;
+    // A plain loop: this is the hot path, and it allocates nothing.
+    for (const candidate of candidates) {
+      if (!candidate.algorithms.includes(algorithm)) continue;
+      fits = true;
+      if (verifySignature(algorithm, candidate.key, input, signature)) {
+        key = candidate;
+        break;
+      }
+    }
+    // A token never chooses its key's type: an HS256 token for a public key finds no key here.
+    if (!fits) throw invalid('invalid algorithm');
     if (key === undefined) throw invalid('invalid signature');
     const payload = verifyClaims(jws, config);
     cache?.set(token, jws, key.key);
