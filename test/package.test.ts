@@ -80,12 +80,14 @@ const REDIS_SCRIPT = `
 const REDIS_EXPECTED = { exports: ['RedisRevocationStore'], calls: ['express-token-required:revoked:j'], revoked: true };
 
 describe('the packed package', () => {
-  it('ships only dist, package.json, README and LICENSE', () => {
+  it('ships only what users run or read: dist (no unused dist/cli.cjs), package.json, README, CHANGELOG, SECURITY and LICENSE', () => {
     const files = execFileSync('tar', ['-tzf', join(consumer, tarball)], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .map((f) => f.replace(/^package\//, ''));
-    expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+    expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'SECURITY.md', 'package.json']);
+    expect(files.filter((f) => f.startsWith('dist/cli.'))).toEqual(expect.arrayContaining(['dist/cli.js']));
+    expect(files.filter((f) => f.startsWith('dist/cli.cjs'))).toEqual([]);
     expect(files).toEqual(
       expect.arrayContaining([
         'dist/index.js',
