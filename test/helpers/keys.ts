@@ -88,16 +88,16 @@ export const pkcs1PrivatePem = (pair: Pair): string => pair.privateKey.export({ 
 export const sec1Pem = (pair: Pair): string => pair.privateKey.export({ type: 'sec1', format: 'pem' }).toString();
 
 /** A JWK as plain data (node:crypto's own JWK type, so nothing here depends on the code under test). */
-export type Jwk = NodeJwk & Record<string, unknown>;
+export type Jwk = NodeJwk & { kty: string } & Record<string, unknown>;
 
 /** The public JWK (not for rsa-pss keys, which JWK cannot express), plus any members. */
 export const publicJwk = (pair: Pair, extra: Record<string, unknown> = {}): Jwk => ({
-  ...pair.publicKey.export({ format: 'jwk' }),
+  ...(pair.publicKey.export({ format: 'jwk' }) as Jwk),
   ...extra,
 });
 /** The private JWK (with `d`, and `p`, `q`, … for RSA), plus any members. */
 export const privateJwk = (pair: Pair, extra: Record<string, unknown> = {}): Jwk => ({
-  ...pair.privateKey.export({ format: 'jwk' }),
+  ...(pair.privateKey.export({ format: 'jwk' }) as Jwk),
   ...extra,
 });
 
