@@ -1,5 +1,6 @@
 // One row per known attack on public-key verification, each naming the CVE or RFC section it
 // comes from. Every row runs against a real app on Express 5 and Express 4.
+import { constants, sign as cryptoSign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +57,12 @@ const standardAlphabet = (alg: PublicKeyAlgorithm, pair: Pair): string => {
     const signature = token.split('.')[2]!;
     if (/[-_]/.test(signature)) return withSignature(token, signature.replace(/-/g, '+').replace(/_/g, '/'));
   }
+};
+/** A PS256 token whose PSS salt is `saltLength` bytes instead of the hash length (32). */
+const pssSalt = (saltLength: number): string => {
+  const input = signingInput('PS256', validClaims());
+  const signature = cryptoSign('sha256', Buffer.from(input), { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
+  return `${input}.${signature.toString('base64url')}`;
 };
 /** The P-256 group order n: r = s = n is ≡ 0 mod n, another zero signature. */
 const P256_ORDER = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
@@ -126,6 +133,8 @@ const ATTACKS: Attack[] = [
   { attack: 'RS256 token for a JWK with alg PS256', source: SWAP, options: { publicKey: publicJwk(rsa, { alg: 'PS256' }) }, token: () => t('RS256', rsa), outcome: 'invalid' },
   { attack: 'PS384 token for a JWK with alg PS256', source: SWAP, options: { publicKey: publicJwk(rsa, { alg: 'PS256' }) }, token: () => t('PS384', rsa), outcome: 'invalid' },
   { attack: 'RS256 token by the same modulus for an rsa-pss key', source: SWAP, options: { publicKey: rsaPss.publicKey }, token: () => t('RS256', rsa), outcome: 'invalid' },
+  { attack: 'a PS256 signature with an empty salt', source: 'RFC 7518 §3.5 (salt length = hash length)', options: { publicKey: rsa.publicKey, algorithms: ['PS256'] }, token: () => pssSalt(0), outcome: 'invalid' },
+  { attack: 'a PS256 signature with a 64-byte salt', source: 'RFC 7518 §3.5 (salt length = hash length)', options: { publicKey: rsa.publicKey, algorithms: ['PS256'] }, token: () => pssSalt(64), outcome: 'invalid' },
   { attack: 'RS512 token for an RSA key with algorithms [RS256]', source: SWAP, options: { publicKey: rsa.publicKey, algorithms: ['RS256'] }, token: () => t('RS512', rsa), outcome: 'invalid' },
 
   // A token of another curve's algorithm, or another family.

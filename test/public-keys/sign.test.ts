@@ -131,6 +131,11 @@ describe('the kid signToken writes', () => {
     expect(headerOf(signToken({}, { privateKey: privateJwk(rsa, { kid: 'rsa-1' }) })).kid).toBe('rsa-1');
   });
 
+  it('else the thumbprint of an rsa-pss key: that of its RSA JWK (kty, n, e)', async () => {
+    // rsaPss has rsa's modulus and exponent.
+    expect(headerOf(signToken({}, { privateKey: rsaPss.privateKey })).kid).toBe(await thumbprint(rsa));
+  });
+
   it.each<[string, PrivateKeyInput, Pair]>([
     ['a private KeyObject (P-256)', p256.privateKey, p256],
     ['a PKCS#8 PEM (RSA)', pkcs8Pem(rsa), rsa],
@@ -173,13 +178,20 @@ describe('publicJwks', () => {
     publicOnly(jwk);
   });
 
+  it('from an rsa-pss key: an RSA JWK with alg PS256', async () => {
+    const { kty, n, e } = publicJwk(rsa);
+    const [jwk] = publicJwks({ privateKey: rsaPss.privateKey }).keys as [JsonWebKey];
+    expect(jwk).toMatchObject({ kty, n, e, kid: await thumbprint(rsa), alg: 'PS256', use: 'sig' });
+    publicOnly(jwk);
+  });
+
   it('the kid is the one signToken writes: keyid, else the JWK kid, else the thumbprint', () => {
     for (const options of [
       { privateKey: rsa.privateKey, keyid: 'k-2026' },
       { privateKey: privateJwk(p384, { kid: 'own' }) },
       { privateKey: ed25519.privateKey },
     ] as PublicJwksOptions[]) {
-      expect(publicJwks(options).keys[0]!.kid).toBe(headerOf(signToken({}, options as never)).kid);
+      expect(publicJwks(options).keys[0]!.kid).toBe(headerOf(signToken({}, options)).kid);
     }
     expect(publicJwks({ privateKey: rsa.privateKey, keyid: 'k-2026' }).keys[0]!.kid).toBe('k-2026');
   });
@@ -268,7 +280,7 @@ describe('publicJwks', () => {
       { keys: { current: 'k2', keys: { k1: SECRET, k2: p256.privateKey, k3: rsa.publicKey } } },
     ],
   ])('a token signToken signs with %s verifies against jwks: publicJwks(the same options)', async (_case, options) => {
-    const token = signToken({ sub: '42' }, options as never);
+    const token = signToken({ sub: '42' }, options);
     const jwks = publicJwks(options);
     await expect(verifyToken(token, { jwks })).resolves.toEqual(payloadOf(token));
     for (const [, express] of EXPRESS) {
