@@ -62,7 +62,7 @@ const SCRIPT = `
   });`;
 
 const EXPECTED = {
-  exports: ['TokenError', 'requireClaims', 'requireScopes', 'signToken', 'tokenRequired', 'verifyToken'],
+  exports: ['TokenError', 'publicJwks', 'requireClaims', 'requireScopes', 'signToken', 'tokenRequired', 'verifyToken'],
   sub: '1',
   refused: [true, 'token_invalid'],
   middleware: 'function',
@@ -153,7 +153,9 @@ const guard: import('express').RequestHandler = tokenRequired({ secret: 'x'.repe
 const handler = (req: Request): string | undefined => req.auth?.sub;
 const reason: 'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' | 'insufficient_permissions' = new TokenError('token_invalid').reason;
 // @ts-expect-error: an unknown algorithm is a type error
-tokenRequired({ secret: 'x', algorithms: ['RS256'] });
+tokenRequired({ secret: 'x', algorithms: ['RS999'] });
+// @ts-expect-error: a secret and a public key are alternatives
+tokenRequired({ secret: 'x', publicKey: 'pem' });
 // @ts-expect-error: secret and keys are alternatives
 tokenRequired({ secret: 'x', keys: { current: 'a', keys: { a: 'x' } } });
 // The app's own claims, declared by module augmentation, reach a guard's predicate.
