@@ -49,7 +49,10 @@ describe('the README’s command line section', () => {
     ['--version', 'npx express-token-required --version', ['--version']],
   ])('shows what %s prints', async (_case, command, argv) => {
     const { token: made, asShown } = await token();
-    const { stdout, stderr } = await call(argv.map((arg) => (arg === 'TOKEN' ? made : arg)), env);
+    const { stdout, stderr } = await call(
+      argv.map((arg) => (arg === 'TOKEN' ? made : arg)),
+      env,
+    );
     expect(asShown(stdout + stderr)).toBe(shown(command));
   });
 
@@ -61,7 +64,10 @@ describe('the README’s command line section', () => {
 
   it('shows the start of what sign prints', async () => {
     const { stdout } = await call(['sign', '--sub', '42', '--exp', '30m', '--claim', 'admin=true', '--claim', 'roles=["editor"]'], env);
-    const start = shown(`npx express-token-required sign --sub 42 --exp 30m --claim admin=true --claim 'roles=["editor"]'`).replace(/…\n$/, '');
+    const start = shown(`npx express-token-required sign --sub 42 --exp 30m --claim admin=true --claim 'roles=["editor"]'`).replace(
+      /…\n$/,
+      '',
+    );
     expect(stdout.startsWith(start)).toBe(true);
   });
 });
