@@ -28,11 +28,11 @@ members, its kid, its alg and "use": "sig". Never a private member. Serve it at
 
 Options:
   --key FILE   the key; "-" reads standard input
-  --kid ID     the kid (default: a JWK's kid, else the key's RFC 7638 thumbprint,
-               the kid "${PROGRAM} sign --key FILE" writes)
-  --alg ALG    the alg to publish: ${algorithmList(PUBLIC_KEY_ALGORITHMS.slice(0, 6))},
-               ${algorithmList(PUBLIC_KEY_ALGORITHMS.slice(6))} (default: a JWK's alg, else
-               the key's own, as sign uses it)
+  --kid ID     the kid (default: a JWK's kid, else the key's RFC 7638
+               thumbprint: the kid that sign --key FILE writes)
+  --alg ALG    the alg to publish: ${PUBLIC_KEY_ALGORITHMS.slice(0, 6).join(', ')},
+               ${algorithmList(PUBLIC_KEY_ALGORITHMS.slice(6))} (default: a JWK's alg,
+               else the key's own, as sign uses it)
   -h, --help   show this help
 
 Examples:

@@ -53,7 +53,7 @@ its alg and kid. Keep it secret: write it to a file only you can read. Its
 public half is what "${PROGRAM} jwks --key FILE" prints.
 
 Options:
-  --alg ALG    the algorithm the key is for: ${algorithmList(PUBLIC_KEY_ALGORITHMS.slice(0, 6))},
+  --alg ALG    the algorithm the key is for: ${PUBLIC_KEY_ALGORITHMS.slice(0, 6).join(', ')},
                ${algorithmList(PUBLIC_KEY_ALGORITHMS.slice(6))} (default: ${DEFAULT}).
                ES256, ES384 and ES512 make an EC key on P-256, P-384 and P-521;
                EdDSA makes an Ed25519 key; RS* and PS* make the same plain RSA

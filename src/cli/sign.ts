@@ -18,8 +18,8 @@ Options:
   --secret S         the secret, at least 32 bytes (default: $SECRET_KEY, which
                      keeps it out of shell history and process lists)
   --key FILE         sign with this private key instead: a PEM (PKCS#8, RSA or EC)
-                     or a private JWK, e.g. from "${PROGRAM} keygen"; "-" reads
-                     standard input (default: $SIGNING_KEY_FILE)
+                     or a private JWK, e.g. from keygen; "-" reads standard input
+                     (default: $SIGNING_KEY_FILE)
   --exp DURATION     lifetime: seconds, or 30m, 1h, 7d... (default: 1h)
   --sub ID           subject (sub), e.g. a user id
   --iss ISSUER       issuer (iss)
@@ -31,7 +31,7 @@ Options:
                      a JWK's alg, else ES256/ES384/ES512 by curve, RS256 for RSA,
                      EdDSA for Ed25519/Ed448)
   --kid ID           the header's kid (default with a key: a JWK's kid, else the
-                     key's RFC 7638 thumbprint, as "${PROGRAM} jwks" publishes it)
+                     key's RFC 7638 thumbprint, as jwks publishes it)
   -h, --help         show this help
 
 --secret and --key are alternatives. Without either, SECRET_KEY is used, else

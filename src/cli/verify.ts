@@ -33,8 +33,8 @@ Options:
   --key FILE         verify with this key instead: a public key (PEM, certificate
                      or JWK), or a private key (PEM or JWK), whose public half is
                      used; "-" reads standard input
-  --jwks FILE        verify with this JSON Web Key Set instead, e.g. what
-                     "${PROGRAM} jwks" prints; the token's kid picks the key
+  --jwks FILE        verify with this JSON Web Key Set instead, e.g. what jwks
+                     prints; the token's kid picks the key
   --iss ISSUER       require this issuer (iss); repeat it to accept any of several
   --aud AUDIENCE     require this audience (aud); repeat it to accept any of several
   --alg ALG          accept this algorithm; repeat it for several (default: ${DEFAULT_ALGORITHM}
