@@ -32,6 +32,9 @@ describe('help', () => {
     ['verify', ['--help']],
     ['verify', ['-h']],
     ['decode', ['--help']],
+    ['keygen', ['--help']],
+    ['keygen', ['-h', '--kid', 'x']],
+    ['jwks', ['--help']],
   ])('%s %j prints that command’s usage, even when other arguments are wrong or missing', async (name, args) => {
     const { code, stdout, stderr } = await call([name, ...args]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
@@ -53,8 +56,10 @@ describe('help', () => {
   it('documents every flag in each command’s usage', () => {
     const flags = {
       secret: ['--bytes'],
-      sign: ['--secret', '--exp', '--sub', '--iss', '--aud', '--claim', '--alg'],
-      verify: ['--secret', '--iss', '--aud', '--alg'],
+      keygen: ['--alg', '--bits', '--jwk', '--kid'],
+      jwks: ['--key', '--kid', '--alg'],
+      sign: ['--secret', '--key', '--exp', '--sub', '--iss', '--aud', '--claim', '--alg', '--kid'],
+      verify: ['--secret', '--key', '--jwks', '--iss', '--aud', '--alg'],
       decode: [],
     };
     for (const [name, names] of Object.entries(flags)) {
