@@ -2,10 +2,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Env } from './io.js';
 
-/** Every flag of every subcommand takes a value (`--help` aside); some may be repeated. */
-type Options = Readonly<Record<string, { readonly type: 'string'; readonly multiple?: boolean }>>;
+/** A flag takes a value (some may be repeated), or is a switch such as `--jwk`. */
+type Options = Readonly<Record<string, { readonly type: 'string'; readonly multiple?: boolean } | { readonly type: 'boolean' }>>;
 
-type Values<O extends Options> = { [K in keyof O]?: O[K] extends { multiple: true } ? string[] : string };
+type Values<O extends Options> = {
+  [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : O[K] extends { multiple: true } ? string[] : string;
+};
 
 /** Bad usage: answered with the message and the usage on stderr, exit code 2. */
 export class UsageError extends Error {
@@ -105,17 +107,20 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   audience: '--aud',
   algorithm: '--alg',
   algorithms: '--alg',
+  keyid: '--kid',
+  jwks: '--jwks',
 };
 
 /**
  * The core's option errors (TypeError) as usage errors that speak of flags, not option
- * names; any other error is returned as it is. The caller throws the result.
+ * names (`names` adds or overrides some, e.g. `privateKey` as `the --key file`); any other
+ * error is returned as it is. The caller throws the result.
  */
-export function asUsageError(error: unknown): unknown {
+export function asUsageError(error: unknown, names: Readonly<Record<string, string>> = {}): unknown {
   if (!(error instanceof TypeError) || !error.message.startsWith(CORE_PREFIX)) return error;
   const message = error.message
     .slice(CORE_PREFIX.length)
-    .replace(/option '(\w+)'/g, (text, name: string) => FLAG_OF[name] ?? text)
+    .replace(/option '(\w+)'/g, (text, name: string) => names[name] ?? FLAG_OF[name] ?? text)
     .replace(/; generate one with: .*$/, '; generate one with: express-token-required secret');
   return new UsageError(message);
 }

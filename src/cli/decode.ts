@@ -44,8 +44,9 @@ export const decode: Command = {
        ${PROGRAM} decode -
 
 Print TOKEN's header and payload and when it expires, WITHOUT checking its
-signature: anyone can write a token that decodes. Use "${PROGRAM} verify" to
-check one. With "-", the token is read from standard input. Control and
+signature: anyone can write a token that decodes. The header's alg and kid say
+which algorithm and key it claims to be signed with. Use
+"${PROGRAM} verify" to check one. With "-", the token is read from standard input. Control and
 bidirectional characters are printed as \\uXXXX escapes. Exit 1 when TOKEN is
 not a JWT, starts with "Bearer ", or is nested too deeply to print.
 

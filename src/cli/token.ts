@@ -16,20 +16,26 @@ const BEARER = /^bearer[ \t]/i;
  * hint. The token itself is never part of an error.
  */
 export async function readToken(argument: string, io: Io): Promise<string> {
-  const token = (argument === '-' ? await readStdin(io) : argument).replace(EDGES, '');
+  const text = argument === '-' ? (await readStdin(io, MAX_STDIN_BYTES, tooMuch)).toString('utf8') : argument;
+  const token = text.replace(EDGES, '');
   if (token === '') throw new UsageError('missing TOKEN: standard input is empty');
   if (BEARER.test(token)) throw new Refused('the token starts with "Bearer ": drop the "Bearer " prefix and pass the token alone');
   return token;
 }
 
-async function readStdin({ stdin }: Io): Promise<string> {
+function tooMuch(): Error {
+  return new Refused(`standard input holds more than ${String(MAX_STDIN_BYTES)} bytes, too much for a token`);
+}
+
+/** All of standard input, at most `limit` bytes: past that, `overLimit()` is thrown. */
+export async function readStdin({ stdin }: Io, limit: number, overLimit: () => Error): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin ?? []) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
     size += bytes.length;
-    if (size > MAX_STDIN_BYTES) throw new Refused(`standard input holds more than ${String(MAX_STDIN_BYTES)} bytes, too much for a token`);
+    if (size > limit) throw overLimit();
     chunks.push(bytes);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -5,7 +5,9 @@ const width = Math.max(...COMMANDS.map((command) => command.name.length));
 
 export const USAGE = `Usage: ${PROGRAM} <command> [options]
 
-Make and inspect the HS256 tokens that tokenRequired() checks in the \`token\` header.
+Make and inspect the tokens that tokenRequired() checks in the \`token\` header:
+HS256 with a secret, or RS*, PS*, ES* and EdDSA with a key pair (keygen, jwks,
+sign --key, verify --key or --jwks).
 
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}

@@ -1,8 +1,9 @@
 import { TokenError } from '../core/errors.js';
 import { DEFAULT_ALGORITHM, type Algorithm } from '../core/algorithms.js';
 import { verifyToken } from '../core/verify-token.js';
-import { asUsageError, oneOrMany, parseCommand, secretFrom } from './args.js';
+import { UsageError, asUsageError, oneOrMany, parseCommand } from './args.js';
 import { EXIT, PROGRAM, type Command } from './io.js';
+import { keyNames, verifyKeyFrom } from './keys.js';
 import { escapeControls, printableJson } from './output.js';
 import { refusalLine } from './reason.js';
 import { readToken } from './token.js';
@@ -15,6 +16,8 @@ export const verify: Command = {
   summary: 'verify a token as the middleware does; print its payload',
   usage: `Usage: ${PROGRAM} verify TOKEN --secret S [--iss ISSUER] [--aud AUDIENCE] [--alg ${DEFAULT_ALGORITHM}]
        ${PROGRAM} verify - --secret S ...
+       ${PROGRAM} verify TOKEN --key FILE [--alg ALG] ...
+       ${PROGRAM} verify TOKEN --jwks FILE [--alg ALG] ...
 
 Verify TOKEN exactly as tokenRequired() does. With "-", the token is read from
 standard input. Valid: print its payload as JSON, exit 0. Refused: print the
@@ -27,32 +30,49 @@ nested too deeply to print, is refused too (exit 1).
 
 Options:
   --secret S         the secret (default: $SECRET_KEY)
+  --key FILE         verify with this key instead: a public key (PEM, certificate
+                     or JWK), or a private key (PEM or JWK), whose public half is
+                     used; "-" reads standard input
+  --jwks FILE        verify with this JSON Web Key Set instead, e.g. what jwks
+                     prints; the token's kid picks the key
   --iss ISSUER       require this issuer (iss); repeat it to accept any of several
   --aud AUDIENCE     require this audience (aud); repeat it to accept any of several
-  --alg ALG          accept this algorithm; repeat it for several (default: ${DEFAULT_ALGORITHM})
+  --alg ALG          accept this algorithm; repeat it for several (default: ${DEFAULT_ALGORITHM}
+                     with a secret; with a key, the key's own: a JWK's alg, else
+                     ES256/ES384/ES512 by curve, RS256 for RSA, EdDSA for Ed25519;
+                     a PS256 token and an RSA PEM need --alg PS256)
   -h, --help         show this help
+
+--secret, --key and --jwks are alternatives; without any, SECRET_KEY is used.
 
 Examples:
   ${PROGRAM} verify "$TOKEN" --secret "$SECRET_KEY"
   echo "$TOKEN" | ${PROGRAM} verify -
+  ${PROGRAM} verify "$TOKEN" --key public.pem
+  ${PROGRAM} verify "$TOKEN" --jwks jwks.json
 `,
   async run(args, { env, io }) {
     const { values, positionals } = parseCommand(
       args,
       {
         secret: { type: 'string' },
+        key: { type: 'string' },
+        jwks: { type: 'string' },
         iss: { type: 'string', multiple: true },
         aud: { type: 'string', multiple: true },
         alg: { type: 'string', multiple: true },
       },
       ['TOKEN'],
     );
-    const secret = secretFrom(values.secret, env);
+    if (positionals[0] === '-' && (values.key === '-' || values.jwks === '-')) {
+      throw new UsageError(`TOKEN and ${values.key === '-' ? '--key' : '--jwks'} cannot both be read from standard input ("-")`);
+    }
+    const key = await verifyKeyFrom(values, env, io);
     const token = await readToken(positionals[0]!, io);
     let payload;
     try {
       payload = await verifyToken(token, {
-        secret,
+        ...('name' in key ? { publicKey: key.publicKey } : key),
         issuer: oneOrMany(values.iss),
         audience: oneOrMany(values.aud),
         // Checked by the core, which names the algorithms it knows.
@@ -66,7 +86,7 @@ Examples:
         io.stderr.write(`${escapeControls(refusalLine(error, tooLong))}\n`);
         return EXIT.refused;
       }
-      throw asUsageError(error);
+      throw asUsageError(error, 'name' in key ? keyNames(key.name) : {});
     }
     io.stdout.write(`${printableJson(payload, 'payload')}\n`);
     return EXIT.ok;

@@ -39,18 +39,32 @@ describe('the built command', () => {
   it('prints the usage for --help, exit 0', () => {
     const { code, stdout, stderr } = spawnCli(['--help']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(stdout).toMatch(/^Usage: express-token-required <command> \[options\]\n[\s\S]*\n {2}secret {2}[\s\S]*\n {2}sign {4}[\s\S]*\n {2}verify {2}[\s\S]*\n {2}decode {2}/);
+    expect(stdout).toMatch(
+      /^Usage: express-token-required <command> \[options\]\n[\s\S]*\n {2}secret {2}[\s\S]*\n {2}sign {4}[\s\S]*\n {2}verify {2}[\s\S]*\n {2}decode {2}/,
+    );
   });
 
   it('signs, then verifies what it signed (round trip), with the secret from a flag or SECRET_KEY', () => {
-    const signed = spawnCli(['sign', '--sub', '42', '--iss', 'cli', '--aud', 'api', '--exp', '10m', '--claim', 'admin=true', '--claim', 'name=Ada'], { SECRET_KEY: SECRET });
+    const signed = spawnCli(
+      ['sign', '--sub', '42', '--iss', 'cli', '--aud', 'api', '--exp', '10m', '--claim', 'admin=true', '--claim', 'name=Ada'],
+      { SECRET_KEY: SECRET },
+    );
     expect(signed.code).toBe(0);
     expect(signed.stderr).toBe('');
     const token = signed.stdout.trimEnd();
     const verified = spawnCli(['verify', token, '--secret', SECRET, '--iss', 'cli', '--aud', 'api']);
     expect({ code: verified.code, stderr: verified.stderr }).toEqual({ code: 0, stderr: '' });
     const payload = JSON.parse(verified.stdout) as Record<string, number>;
-    expect(payload).toEqual({ sub: '42', iss: 'cli', aud: 'api', admin: true, name: 'Ada', iat: expect.any(Number), exp: payload.iat! + 600, jti: expect.any(String) });
+    expect(payload).toEqual({
+      sub: '42',
+      iss: 'cli',
+      aud: 'api',
+      admin: true,
+      name: 'Ada',
+      iat: expect.any(Number),
+      exp: payload.iat! + 600,
+      jti: expect.any(String),
+    });
     expect(Math.abs(payload.iat! - now())).toBeLessThanOrEqual(5);
     expect(verified.stdout).toBe(`${JSON.stringify(payload, null, 2)}\n`);
   });
@@ -69,7 +83,11 @@ describe('the built command', () => {
 
   it.each([
     ['an expired token', makeToken({ sub: '1', exp: 1_767_225_600 }), 'Token expired: expired at 2026-01-01T00:00:00.000Z'],
-    ['a token signed with another secret', makeToken({ sub: '1', exp: now() + 60 }, { secret: OTHER_SECRET }), 'Invalid Token: invalid signature'],
+    [
+      'a token signed with another secret',
+      makeToken({ sub: '1', exp: now() + 60 }, { secret: OTHER_SECRET }),
+      'Invalid Token: invalid signature',
+    ],
     ['garbage', 'abc.def.ghi', 'Invalid Token: jwt malformed'],
   ])('verify refuses %s: the message and why on stderr, exit 1', (_case, token, message) => {
     expect(spawnCli(['verify', token], { SECRET_KEY: SECRET })).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
@@ -77,13 +95,49 @@ describe('the built command', () => {
 
   it.each([
     ['an unknown command', ['mint'], {}, "unknown command 'mint'", 'Usage: express-token-required <command>'],
-    ['an unknown flag', ['sign', '--secret', SECRET, '--expires', '1h'], {}, "unknown option '--expires'", 'Usage: express-token-required sign '],
-    ['a missing secret (sign)', ['sign', '--sub', '1'], {}, 'missing secret: pass --secret or set SECRET_KEY', 'Usage: express-token-required sign '],
-    ['a missing secret (verify)', ['verify', makeToken({})], {}, 'missing secret: pass --secret or set SECRET_KEY', 'Usage: express-token-required verify '],
-    ['a short secret (flag)', ['sign', '--secret', 'short-secret'], {}, 'secret must be at least 32 bytes for HS256 (got 12); generate one with: express-token-required secret', 'Usage: express-token-required sign '],
-    ['a short secret (SECRET_KEY)', ['verify', makeToken({})], { SECRET_KEY: 'short-secret' }, 'secret must be at least 32 bytes for HS256 (got 12); generate one with: express-token-required secret', 'Usage: express-token-required verify '],
+    [
+      'an unknown flag',
+      ['sign', '--secret', SECRET, '--expires', '1h'],
+      {},
+      "unknown option '--expires'",
+      'Usage: express-token-required sign ',
+    ],
+    [
+      'a missing secret (sign)',
+      ['sign', '--sub', '1'],
+      {},
+      'missing secret: pass --secret or set SECRET_KEY',
+      'Usage: express-token-required sign ',
+    ],
+    [
+      'a missing secret (verify)',
+      ['verify', makeToken({})],
+      {},
+      'missing secret: pass --secret or set SECRET_KEY',
+      'Usage: express-token-required verify ',
+    ],
+    [
+      'a short secret (flag)',
+      ['sign', '--secret', 'short-secret'],
+      {},
+      'secret must be at least 32 bytes for HS256 (got 12); generate one with: express-token-required secret',
+      'Usage: express-token-required sign ',
+    ],
+    [
+      'a short secret (SECRET_KEY)',
+      ['verify', makeToken({})],
+      { SECRET_KEY: 'short-secret' },
+      'secret must be at least 32 bytes for HS256 (got 12); generate one with: express-token-required secret',
+      'Usage: express-token-required verify ',
+    ],
     ['a missing TOKEN', ['decode'], {}, 'missing TOKEN', 'Usage: express-token-required decode TOKEN'],
-    ['a bad --bytes', ['secret', '--bytes', '16'], {}, '--bytes must be a whole number from 32 to 1024 (got "16")', 'Usage: express-token-required secret '],
+    [
+      'a bad --bytes',
+      ['secret', '--bytes', '16'],
+      {},
+      '--bytes must be a whole number from 32 to 1024 (got "16")',
+      'Usage: express-token-required secret ',
+    ],
   ])('answers %s with one line and the usage on stderr, exit 2', (_case, argv, env, error, usage) => {
     const { code, stdout, stderr } = spawnCli(argv, env);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
@@ -101,7 +155,11 @@ describe('the built command', () => {
     expect(stdout).toMatch(/^UNVERIFIED: /);
     expect(stdout).toContain('"sub": "1"');
     expect(stdout).toMatch(/\nExpires: {4}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z \(in 3 days\)\n/);
-    expect(spawnCli(['decode', 'nope'])).toEqual({ code: 1, stdout: '', stderr: 'express-token-required: not a JWT: a JWT has three parts separated by dots (got 1)\n' });
+    expect(spawnCli(['decode', 'nope'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'express-token-required: not a JWT: a JWT has three parts separated by dots (got 1)\n',
+    });
   });
 
   it('prints the version in package.json for --version, exit 0', () => {
@@ -121,17 +179,23 @@ describe('the built command', () => {
     expect({ code: decoded.code, stderr: decoded.stderr }).toEqual({ code: 0, stderr: '' });
     expect(decoded.stdout).toContain('\n  "note": "piped",\n');
     expect(spawnCli(['verify', '-'], { SECRET_KEY: SECRET }, process.execPath, makeToken({ exp: 1_767_225_600 }))).toEqual({
-      code: 1, stdout: '', stderr: 'Token expired: expired at 2026-01-01T00:00:00.000Z\n',
+      code: 1,
+      stdout: '',
+      stderr: 'Token expired: expired at 2026-01-01T00:00:00.000Z\n',
     });
     const empty = spawnCli(['decode', '-'], {}, process.execPath, '\n');
     expect({ code: empty.code, stdout: empty.stdout }).toEqual({ code: 2, stdout: '' });
-    expect(empty.stderr).toMatch(/^express-token-required: missing TOKEN: standard input is empty\n\nUsage: express-token-required decode TOKEN\n/);
+    expect(empty.stderr).toMatch(
+      /^express-token-required: missing TOKEN: standard input is empty\n\nUsage: express-token-required decode TOKEN\n/,
+    );
   });
 
   it('refuses a piped "Bearer " value with a hint, exit 1, never echoing the token', () => {
     const token = makeToken({ sub: '1', exp: now() + 60 });
     expect(spawnCli(['verify', '-'], { SECRET_KEY: SECRET }, process.execPath, `Bearer ${token}\n`)).toEqual({
-      code: 1, stdout: '', stderr: 'express-token-required: the token starts with "Bearer ": drop the "Bearer " prefix and pass the token alone\n',
+      code: 1,
+      stdout: '',
+      stderr: 'express-token-required: the token starts with "Bearer ": drop the "Bearer " prefix and pass the token alone\n',
     });
   });
 
@@ -148,8 +212,16 @@ describe('the built command', () => {
     });
 
     it('is refused by verify with one line, exit 1', () => {
-      expect(spawnCli(['verify', arrays], { SECRET_KEY: SECRET })).toEqual({ code: 1, stdout: '', stderr: 'Invalid Token: longer than 8192 characters\n' });
-      expect(spawnCli(['verify', '-'], { SECRET_KEY: SECRET }, process.execPath, objects)).toEqual({ code: 1, stdout: '', stderr: 'Invalid Token: longer than 8192 characters\n' });
+      expect(spawnCli(['verify', arrays], { SECRET_KEY: SECRET })).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'Invalid Token: longer than 8192 characters\n',
+      });
+      expect(spawnCli(['verify', '-'], { SECRET_KEY: SECRET }, process.execPath, objects)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'Invalid Token: longer than 8192 characters\n',
+      });
     });
 
     it('nested as deep as 8192 characters allow (3,000 levels) in a valid token, is refused by verify with one line', () => {

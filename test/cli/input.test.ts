@@ -37,8 +37,16 @@ describe('"-" reads the token from standard input', () => {
 
   it('refuses a token read from stdin as it refuses the argument, with the reason', async () => {
     const expired = makeToken({ exp: NOW - 60 });
-    expect(await call(['verify', '-', ...S], {}, expired)).toEqual({ code: 1, stdout: '', stderr: 'Token expired: expired at 2027-01-15T07:59:00.000Z\n' });
-    expect(await call(['decode', '-'], {}, 'abc\n')).toEqual({ code: 1, stdout: '', stderr: 'express-token-required: not a JWT: a JWT has three parts separated by dots (got 1)\n' });
+    expect(await call(['verify', '-', ...S], {}, expired)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Token expired: expired at 2027-01-15T07:59:00.000Z\n',
+    });
+    expect(await call(['decode', '-'], {}, 'abc\n')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'express-token-required: not a JWT: a JWT has three parts separated by dots (got 1)\n',
+    });
   });
 
   it.each<[string, string, string | undefined]>([
@@ -59,7 +67,11 @@ describe('"-" reads the token from standard input', () => {
   it(`reads up to ${String(MAX_STDIN_BYTES)} bytes, and refuses one more with one line, exit 1`, async () => {
     const padded = TOKEN + ' '.repeat(MAX_STDIN_BYTES - TOKEN.length);
     expect(Buffer.byteLength(padded)).toBe(MAX_STDIN_BYTES);
-    expect(await call(['verify', '-', ...S], {}, [padded.slice(0, 1000), padded.slice(1000)])).toEqual({ code: 0, stdout: VERIFIED, stderr: '' });
+    expect(await call(['verify', '-', ...S], {}, [padded.slice(0, 1000), padded.slice(1000)])).toEqual({
+      code: 0,
+      stdout: VERIFIED,
+      stderr: '',
+    });
     expect(await call(['verify', '-', ...S], {}, [padded, '\n'])).toEqual({
       code: 1,
       stdout: '',

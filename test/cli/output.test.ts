@@ -106,7 +106,9 @@ describe('deep payloads', () => {
 
   it('verify refuses a token with a payload nested 40,000 levels deep for its length, exit 1', async () => {
     expect(await call(['verify', makeToken(deepObject(40_000)), '--secret', SECRET])).toEqual({
-      code: 1, stdout: '', stderr: 'Invalid Token: longer than 8192 characters\n',
+      code: 1,
+      stdout: '',
+      stderr: 'Invalid Token: longer than 8192 characters\n',
     });
   });
 
@@ -119,7 +121,11 @@ describe('deep payloads', () => {
     expect(await call(['decode', makeToken(past)])).toEqual(refusal('payload'));
     const valid = signToken(at, { secret: SECRET });
     const verified = await call(['verify', valid, '--secret', SECRET]);
-    expect(verified).toEqual({ code: 0, stdout: `${JSON.stringify(JSON.parse(Buffer.from(valid.split('.')[1]!, 'base64url').toString()), null, 2)}\n`, stderr: '' });
+    expect(verified).toEqual({
+      code: 0,
+      stdout: `${JSON.stringify(JSON.parse(Buffer.from(valid.split('.')[1]!, 'base64url').toString()), null, 2)}\n`,
+      stderr: '',
+    });
     expect(await call(['verify', signToken(past, { secret: SECRET }), '--secret', SECRET])).toEqual(refusal('payload'));
   });
 });

@@ -44,7 +44,10 @@ describe('the README’s command line section', () => {
     ['--version', 'npx express-token-required --version', ['--version']],
   ])('shows what %s prints', async (_case, command, argv) => {
     const { token: made, asShown } = await token();
-    const { stdout, stderr } = await call(argv.map((arg) => (arg === 'TOKEN' ? made : arg)), env);
+    const { stdout, stderr } = await call(
+      argv.map((arg) => (arg === 'TOKEN' ? made : arg)),
+      env,
+    );
     expect(asShown(stdout + stderr)).toBe(shown(command));
   });
 
@@ -56,7 +59,38 @@ describe('the README’s command line section', () => {
 
   it('shows the start of what sign prints', async () => {
     const { stdout } = await call(['sign', '--sub', '42', '--exp', '30m', '--claim', 'admin=true', '--claim', 'roles=["editor"]'], env);
-    const start = shown(`npx express-token-required sign --sub 42 --exp 30m --claim admin=true --claim 'roles=["editor"]'`).replace(/…\n$/, '');
+    const start = shown(`npx express-token-required sign --sub 42 --exp 30m --claim admin=true --claim 'roles=["editor"]'`).replace(
+      /…\n$/,
+      '',
+    );
     expect(stdout.startsWith(start)).toBe(true);
+  });
+});
+
+describe('the README’s key pair examples', () => {
+  const keyBlock = /## Command line[\s\S]*?```sh\n[\s\S]*?```[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+
+  /** The `# ` lines under `command` as a pattern: `…` in a value stands for any value, a `…` line for any lines. */
+  function shownPattern(command: string): RegExp {
+    const lines = keyBlock.split('\n');
+    const at = lines.indexOf(command);
+    expect(at, `README shows ${command}`).toBeGreaterThanOrEqual(0);
+    const output: string[] = [];
+    for (const line of lines.slice(at + 1)) {
+      if (!line.startsWith('#')) break;
+      output.push(line.replace(/^# ?/, ''));
+    }
+    const escaped = output.map((line) =>
+      line.trim() === '…' ? '[\\s\\S]*?' : line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/…/g, '[^"]+'),
+    );
+    return new RegExp(`^${escaped.join('\n').replace(/\[\\s\\S\]\*\?\n/g, '[\\s\\S]*?')}\n$`);
+  }
+
+  it('shows what keygen --jwk and jwks print, with the random parts elided', async () => {
+    const jwk = await call(['keygen', '--alg', 'PS256', '--jwk', '--kid', '2026-01']);
+    expect(jwk.stdout).toMatch(shownPattern('npx express-token-required keygen --alg PS256 --jwk --kid 2026-01'));
+    const pem = (await call(['keygen'])).stdout;
+    const jwks = await call(['jwks', '--key', '-'], {}, pem);
+    expect(jwks.stdout).toMatch(shownPattern('npx express-token-required jwks --key private.pem > jwks.json'));
   });
 });

@@ -65,7 +65,14 @@ describe('sign', () => {
 
   it('writes --sub, --iss, --aud and --exp as claims', async () => {
     const token = await signed(['--secret', SECRET, '--sub', '42', '--iss', 'https://issuer.example', '--aud', 'api', '--exp', '30m']);
-    expect(checked(token, SECRET).payload).toEqual({ iat: NOW, exp: NOW + 1800, sub: '42', iss: 'https://issuer.example', aud: 'api', jti: JTI });
+    expect(checked(token, SECRET).payload).toEqual({
+      iat: NOW,
+      exp: NOW + 1800,
+      sub: '42',
+      iss: 'https://issuer.example',
+      aud: 'api',
+      jti: JTI,
+    });
   });
 
   it.each([
@@ -81,11 +88,33 @@ describe('sign', () => {
   });
 
   it('reads --claim values as JSON when they parse, else as strings', async () => {
-    const claims = ['admin=true', 'n=7', 'none=null', 'roles=["a","b"]', 'obj={"k":1}', 'name=Ada', 'text=not {json', 'eq=a=b', 'quoted="42"', 'empty='];
+    const claims = [
+      'admin=true',
+      'n=7',
+      'none=null',
+      'roles=["a","b"]',
+      'obj={"k":1}',
+      'name=Ada',
+      'text=not {json',
+      'eq=a=b',
+      'quoted="42"',
+      'empty=',
+    ];
     const token = await signed(['--secret', SECRET, ...claims.flatMap((claim) => ['--claim', claim])]);
     expect(checked(token, SECRET).payload).toEqual({
-      admin: true, n: 7, none: null, roles: ['a', 'b'], obj: { k: 1 }, name: 'Ada', text: 'not {json', eq: 'a=b', quoted: '42', empty: '',
-      iat: NOW, exp: NOW + 3600, jti: JTI,
+      admin: true,
+      n: 7,
+      none: null,
+      roles: ['a', 'b'],
+      obj: { k: 1 },
+      name: 'Ada',
+      text: 'not {json',
+      eq: 'a=b',
+      quoted: '42',
+      empty: '',
+      iat: NOW,
+      exp: NOW + 3600,
+      jti: JTI,
     });
   });
 
@@ -96,7 +125,11 @@ describe('sign', () => {
   });
 
   it('lets an exp claim replace the default lifetime', async () => {
-    expect(checked(await signed(['--secret', SECRET, '--claim', `exp=${String(NOW + 60)}`]), SECRET).payload).toEqual({ iat: NOW, exp: NOW + 60, jti: JTI });
+    expect(checked(await signed(['--secret', SECRET, '--claim', `exp=${String(NOW + 60)}`]), SECRET).payload).toEqual({
+      iat: NOW,
+      exp: NOW + 60,
+      jti: JTI,
+    });
   });
 
   it.each([
@@ -112,7 +145,9 @@ describe('sign', () => {
   });
 
   it('signs --exp up to exp = 2^53 - 1', async () => {
-    expect(checked(await signed(['--secret', SECRET, '--exp', String(Number.MAX_SAFE_INTEGER - NOW)]), SECRET).payload.exp).toBe(Number.MAX_SAFE_INTEGER);
+    expect(checked(await signed(['--secret', SECRET, '--exp', String(Number.MAX_SAFE_INTEGER - NOW)]), SECRET).payload.exp).toBe(
+      Number.MAX_SAFE_INTEGER,
+    );
   });
 
   it.each([
@@ -129,7 +164,11 @@ describe('verify', () => {
 
   it('prints the payload as JSON and exits 0', async () => {
     const payload = { sub: '42', admin: true, iat: NOW, exp: NOW + 600 };
-    expect(await call(['verify', makeToken(payload), '--secret', SECRET])).toEqual({ code: 0, stdout: `${JSON.stringify(payload, null, 2)}\n`, stderr: '' });
+    expect(await call(['verify', makeToken(payload), '--secret', SECRET])).toEqual({
+      code: 0,
+      stdout: `${JSON.stringify(payload, null, 2)}\n`,
+      stderr: '',
+    });
   });
 
   it('verifies what sign made (SECRET_KEY for both)', async () => {
@@ -146,15 +185,40 @@ describe('verify', () => {
     ['garbage', 'not-a-token', ['--secret', SECRET], 'Invalid Token: jwt malformed'],
     ['no exp', makeToken({ sub: '1' }), ['--secret', SECRET], 'Invalid Token: exp required'],
     ['nbf in the future', token({ nbf: NOW + 60 }), ['--secret', SECRET], 'Invalid Token: not active before 2027-01-15T08:01:00.000Z'],
-    ['alg none', `${b64url('{"alg":"none"}')}.${b64url(JSON.stringify({ exp: NOW + 60 }))}.`, ['--secret', SECRET], 'Invalid Token: invalid algorithm'],
-    ['HS512 without --alg HS512', makeToken({ exp: NOW + 60 }, { header: { alg: 'HS512' }, secret: SECRET_64 }), ['--secret', SECRET_64], 'Invalid Token: invalid algorithm'],
+    [
+      'alg none',
+      `${b64url('{"alg":"none"}')}.${b64url(JSON.stringify({ exp: NOW + 60 }))}.`,
+      ['--secret', SECRET],
+      'Invalid Token: invalid algorithm',
+    ],
+    [
+      'HS512 without --alg HS512',
+      makeToken({ exp: NOW + 60 }, { header: { alg: 'HS512' }, secret: SECRET_64 }),
+      ['--secret', SECRET_64],
+      'Invalid Token: invalid algorithm',
+    ],
     ['another issuer', token({ iss: 'them' }), ['--secret', SECRET, '--iss', 'us'], 'Invalid Token: jwt issuer invalid. expected: us'],
-    ['another issuer than several', token({ iss: 'them' }), ['--secret', SECRET, '--iss', 'us', '--iss', 'we'], 'Invalid Token: jwt issuer invalid. expected: us,we'],
+    [
+      'another issuer than several',
+      token({ iss: 'them' }),
+      ['--secret', SECRET, '--iss', 'us', '--iss', 'we'],
+      'Invalid Token: jwt issuer invalid. expected: us,we',
+    ],
     ['no issuer', token({}), ['--secret', SECRET, '--iss', 'us'], 'Invalid Token: jwt issuer invalid. expected: us'],
     ['another audience', token({ aud: 'them' }), ['--secret', SECRET, '--aud', 'us'], 'Invalid Token: jwt audience invalid. expected: us'],
-    ['another audience than several', token({ aud: ['them'] }), ['--secret', SECRET, '--aud', 'us', '--aud', 'we'], 'Invalid Token: jwt audience invalid. expected: us or we'],
+    [
+      'another audience than several',
+      token({ aud: ['them'] }),
+      ['--secret', SECRET, '--aud', 'us', '--aud', 'we'],
+      'Invalid Token: jwt audience invalid. expected: us or we',
+    ],
     ['a token of 8192 characters that is none', 'a'.repeat(8192), ['--secret', SECRET], 'Invalid Token: jwt malformed'],
-    ['a token longer than 8192 characters, as the middleware', 'a'.repeat(8193), ['--secret', SECRET], 'Invalid Token: longer than 8192 characters'],
+    [
+      'a token longer than 8192 characters, as the middleware',
+      'a'.repeat(8193),
+      ['--secret', SECRET],
+      'Invalid Token: longer than 8192 characters',
+    ],
   ])('refuses %s: the message and why on stderr, never the token, exit 1', async (_case, refused, flags, message) => {
     const result = await call(['verify', refused, ...flags]);
     expect(result).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
@@ -172,7 +236,9 @@ describe('verify', () => {
   it('accepts HS512 with --alg HS512', async () => {
     const hs512 = makeToken({ exp: NOW + 60 }, { header: { alg: 'HS512' }, secret: SECRET_64 });
     expect(await call(['verify', hs512, '--secret', SECRET_64, '--alg', 'HS256', '--alg', 'HS512'])).toEqual({
-      code: 0, stdout: `${JSON.stringify({ exp: NOW + 60 }, null, 2)}\n`, stderr: '',
+      code: 0,
+      stdout: `${JSON.stringify({ exp: NOW + 60 }, null, 2)}\n`,
+      stderr: '',
     });
   });
 });
@@ -181,7 +247,10 @@ describe('decode', () => {
   const LABEL = 'UNVERIFIED: the signature was not checked; anyone can make a token that decodes.\n';
 
   it('prints header, payload and times, labelled unverified, whatever the secret', async () => {
-    const token = makeToken({ sub: '42', iat: NOW - 120, nbf: NOW - 60, exp: NOW + 3 * 3600 }, { header: { kid: 'k1' }, secret: OTHER_SECRET });
+    const token = makeToken(
+      { sub: '42', iat: NOW - 120, nbf: NOW - 60, exp: NOW + 3 * 3600 },
+      { header: { kid: 'k1' }, secret: OTHER_SECRET },
+    );
     const { code, stdout, stderr } = await call(['decode', token]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toBe(

@@ -32,6 +32,9 @@ describe('help', () => {
     ['verify', ['--help']],
     ['verify', ['-h']],
     ['decode', ['--help']],
+    ['keygen', ['--help']],
+    ['keygen', ['-h', '--kid', 'x']],
+    ['jwks', ['--help']],
   ])('%s %j prints that command’s usage, even when other arguments are wrong or missing', async (name, args) => {
     const { code, stdout, stderr } = await call([name, ...args]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
@@ -41,7 +44,9 @@ describe('help', () => {
   });
 
   it('documents "-" (standard input) in the usage of verify and decode', () => {
-    expect(usageOf('verify')).toMatch(/^Usage: express-token-required verify TOKEN --secret S .*\n {7}express-token-required verify - --secret S \.\.\.\n/);
+    expect(usageOf('verify')).toMatch(
+      /^Usage: express-token-required verify TOKEN --secret S .*\n {7}express-token-required verify - --secret S \.\.\.\n/,
+    );
     expect(usageOf('verify')).toContain('With "-", the token is read from\nstandard input.');
     expect(usageOf('verify')).toContain('  Invalid Token: invalid signature\n  Token expired: expired at 2026-01-01T01:00:00.000Z\n');
     expect(usageOf('decode')).toMatch(/^Usage: express-token-required decode TOKEN\n {7}express-token-required decode -\n/);
@@ -49,7 +54,14 @@ describe('help', () => {
   });
 
   it('documents every flag in each command’s usage', () => {
-    const flags = { secret: ['--bytes'], sign: ['--secret', '--exp', '--sub', '--iss', '--aud', '--claim', '--alg'], verify: ['--secret', '--iss', '--aud', '--alg'], decode: [] };
+    const flags = {
+      secret: ['--bytes'],
+      keygen: ['--alg', '--bits', '--jwk', '--kid'],
+      jwks: ['--key', '--kid', '--alg'],
+      sign: ['--secret', '--key', '--exp', '--sub', '--iss', '--aud', '--claim', '--alg', '--kid'],
+      verify: ['--secret', '--key', '--jwks', '--iss', '--aud', '--alg'],
+      decode: [],
+    };
     for (const [name, names] of Object.entries(flags)) {
       for (const flag of names) expect(usageOf(name)).toMatch(new RegExp(`^  ${flag} `, 'm'));
     }
@@ -98,7 +110,9 @@ describe('--version', () => {
     );
 
     it('throws when there is none up to the root', () => {
-      expect(() => packageVersion(join(root, 'none'))).toThrow(`express-token-required: no package.json of express-token-required above ${join(root, 'none')}`);
+      expect(() => packageVersion(join(root, 'none'))).toThrow(
+        `express-token-required: no package.json of express-token-required above ${join(root, 'none')}`,
+      );
     });
 
     it('finds this repository’s own from its source', () => {
@@ -109,7 +123,8 @@ describe('--version', () => {
 
 const S = ['--secret', SECRET];
 // Every algorithm of the table, as the core lists them.
-const ALL_ALGORITHMS = "'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512' or 'EdDSA'";
+const ALL_ALGORITHMS =
+  "'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512' or 'EdDSA'";
 
 /** [the one-line error, argv, env, whose usage follows (the top-level one when undefined)] */
 const BAD_USAGE: [string, string[], Record<string, string>, string | undefined][] = [
@@ -123,10 +138,30 @@ const BAD_USAGE: [string, string[], Record<string, string>, string | undefined][
   ['missing secret: pass --secret or set SECRET_KEY', ['sign', '--secret', ''], {}, 'sign'],
   ['missing secret: pass --secret or set SECRET_KEY', ['sign'], { SECRET_KEY: '' }, 'sign'],
   ["option '--secret <value>' argument missing", ['sign', '--secret'], {}, 'sign'],
-  ['secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret', ['sign', '--secret', 'too-short'], {}, 'sign'],
-  ['secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret', ['sign'], { SECRET_KEY: 'too-short' }, 'sign'],
-  ['secret must be at least 48 bytes for HS384 (got 40); generate one with: express-token-required secret', ['sign', '--secret', 'x'.repeat(40), '--alg', 'HS384'], {}, 'sign'],
-  [`--exp must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' (got "soon")`, ['sign', ...S, '--exp', 'soon'], {}, 'sign'],
+  [
+    'secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret',
+    ['sign', '--secret', 'too-short'],
+    {},
+    'sign',
+  ],
+  [
+    'secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret',
+    ['sign'],
+    { SECRET_KEY: 'too-short' },
+    'sign',
+  ],
+  [
+    'secret must be at least 48 bytes for HS384 (got 40); generate one with: express-token-required secret',
+    ['sign', '--secret', 'x'.repeat(40), '--alg', 'HS384'],
+    {},
+    'sign',
+  ],
+  [
+    `--exp must be a number of seconds or a string with a unit such as '30m', '1h' or '7d' (got "soon")`,
+    ['sign', ...S, '--exp', 'soon'],
+    {},
+    'sign',
+  ],
   ['--exp must be more than 0 seconds', ['sign', ...S, '--exp', '0'], {}, 'sign'],
   ['--sub must be a non-empty string (got "")', ['sign', ...S, '--sub', ''], {}, 'sign'],
   [`algorithm 'RS256' does not fit secret, which may sign with HS256, HS384 or HS512`, ['sign', ...S, '--alg', 'RS256'], {}, 'sign'],
@@ -141,8 +176,18 @@ const BAD_USAGE: [string, string[], Record<string, string>, string | undefined][
   ['missing TOKEN', ['verify', ...S], {}, 'verify'],
   ['missing TOKEN', ['verify', ' ', ...S], {}, 'verify'],
   ['missing secret: pass --secret or set SECRET_KEY', ['verify', TOKEN], {}, 'verify'],
-  ['secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret', ['verify', TOKEN, '--secret', 'too-short'], {}, 'verify'],
-  ['secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret', ['verify', TOKEN], { SECRET_KEY: 'too-short' }, 'verify'],
+  [
+    'secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret',
+    ['verify', TOKEN, '--secret', 'too-short'],
+    {},
+    'verify',
+  ],
+  [
+    'secret must be at least 32 bytes for HS256 (got 9); generate one with: express-token-required secret',
+    ['verify', TOKEN],
+    { SECRET_KEY: 'too-short' },
+    'verify',
+  ],
   ['--iss must be a non-empty string (got "")', ['verify', TOKEN, ...S, '--iss', ''], {}, 'verify'],
   [`algorithm "none" is not supported in 'algorithms'; use ${ALL_ALGORITHMS}`, ['verify', TOKEN, ...S, '--alg', 'none'], {}, 'verify'],
   ['1 unexpected argument', ['verify', TOKEN, 'extra', ...S], {}, 'verify'],
@@ -175,7 +220,14 @@ describe('bad usage', () => {
 
   it('lets a failure that is not bad usage through (here, a broken stdout)', async () => {
     const broken = new Error('EPIPE');
-    const io = { stdout: { write: () => { throw broken; } }, stderr: { write: () => true } };
+    const io = {
+      stdout: {
+        write: () => {
+          throw broken;
+        },
+      },
+      stderr: { write: () => true },
+    };
     await expect(run(['secret'], {}, io)).rejects.toBe(broken);
   });
 });
