@@ -1,11 +1,13 @@
-// `npm run bench`: verify in-process, HTTP, memory; markdown tables on stdout, JSON in bench/results/latest.json.
+// `npm run bench`: verify in-process (HS256, then public keys), HTTP, memory; markdown tables on stdout, JSON in bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { httpTables, runHttp, relativeRatio, type HttpRow } from './http.js';
 import { memoryTable, runMemory, type MemoryResult } from './memory.js';
+import { PUBLIC_ALGORITHMS } from './lib/public-keys.js';
 import { formatBytes, formatRatio, markdownTable } from './lib/stats.js';
+import { publicKeySummary, publicKeyTables, runPublicKeys } from './public-keys.js';
 import { VERIFY_NAMES, oversizedSummary, runVerify, verifyTables, type VerifyRow } from './verify.js';
 
 const env = (name: string, fallback: number): number => {
@@ -25,7 +27,7 @@ const settings = {
   memoryTokens: env('BENCH_MEMORY_TOKENS', quick ? 20_000 : 200_000),
   memoryWarmup: env('BENCH_MEMORY_WARMUP', quick ? 2_000 : 20_000),
 };
-const only = new Set((process.env.BENCH_ONLY ?? 'verify,http,memory').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'verify,publickeys,http,memory').split(','));
 
 const t0 = Date.now();
 const log = (line: string): void => {
@@ -54,6 +56,18 @@ function verifyTargets(rows: readonly VerifyRow[]): Target[] {
     ratio('verify, valid small token, cache on (repeated token) ÷ raw floor', small(VERIFY_NAMES.OURS_ON), 20),
     ratio('verify, 16 KB token refused ÷ 8 KB token verified (ours, ops/s)', kb16VsKb8, 1),
     ratio('verify, 1 MB token refused ÷ 8 KB token verified (ours, ops/s)', mb1VsKb8, 1),
+  ];
+}
+
+function publicKeyTargets(rows: readonly VerifyRow[]): Target[] {
+  const summaries = PUBLIC_ALGORITHMS.map((algorithm) => publicKeySummary(rows, algorithm));
+  return [
+    // The public-key operation dominates: everything around it must be nearly free.
+    ...summaries.map((s) => ratio(`public keys, ${s.algorithm} valid token, cache off ÷ its raw floor`, s.offVsFloor, 0.9)),
+    ...summaries.map((s) => ratio(`public keys, ${s.algorithm} valid token, cache off ÷ jose jwtVerify`, s.offVsJose, 1.5)),
+    ...summaries
+      .filter((s) => s.algorithm === 'RS256' || s.algorithm === 'ES256')
+      .map((s) => ratio(`public keys, ${s.algorithm} valid token, cache on (repeated token) ÷ its raw floor`, s.onVsFloor, 100)),
   ];
 }
 
@@ -142,6 +156,7 @@ const out: string[] = [
 ];
 const targets: Target[] = [];
 let verify: VerifyRow[] | undefined;
+let publicKeys: VerifyRow[] | undefined;
 let http: HttpRow[] | undefined;
 let memory: MemoryResult | undefined;
 
@@ -149,6 +164,11 @@ if (only.has('verify')) {
   verify = await runVerify({ rounds: settings.verifyRounds, time: settings.verifyMs, log });
   out.push(`### Verify, in-process (tinybench; median of ${String(settings.verifyRounds)} rounds)`, '', verifyTables(verify));
   targets.push(...verifyTargets(verify));
+}
+if (only.has('publickeys')) {
+  publicKeys = await runPublicKeys({ rounds: settings.verifyRounds, time: settings.verifyMs, log });
+  out.push(`### Public keys, in-process (tinybench; median of ${String(settings.verifyRounds)} rounds)`, '', publicKeyTables(publicKeys));
+  targets.push(...publicKeyTargets(publicKeys));
 }
 if (only.has('http')) {
   http = await runHttp({
@@ -202,6 +222,7 @@ const json = {
   load: { before: loadBefore, after: loadAfter },
   settings,
   verify,
+  publicKeys,
   http,
   memory,
   targets,

@@ -1,4 +1,5 @@
 // Verify, in-process: our verifyToken against the raw node:crypto floor and the other JWT libraries.
+// Its machinery (calibrated, checked batches; rounds with same-round ratios; tables) also runs public-keys.ts.
 import { performance } from 'node:perf_hooks';
 import { createVerifier } from 'fast-jwt';
 import { jwtVerify } from 'jose';
@@ -6,12 +7,12 @@ import jwt from 'jsonwebtoken';
 import { Bench } from 'tinybench';
 import { verifyToken } from '../src/index.js';
 import { rawVerify } from './lib/raw.js';
-import { formatNumber, formatRatio, markdownTable, median } from './lib/stats.js';
+import { formatNumber, formatRatio, markdownTable, median, sameRoundRatio } from './lib/stats.js';
 import { KEY, SECRET, makeTokens, type TokenSet } from './lib/tokens.js';
 
-type Call = (token: string) => unknown;
+export type Call = (token: string) => unknown;
 
-interface Implementation {
+export interface Implementation {
   readonly name: string;
   readonly async: boolean;
   readonly call: Call;
@@ -34,6 +35,8 @@ export interface VerifyRow {
   /** Median over the rounds of (ops/s ÷ the raw floor's ops/s on the same input in the same round). */
   readonly ratioToFloor: number;
   readonly perRound: readonly number[];
+  /** Set when the implementation cannot run this case at all: nothing is measured (ops/s and ratio NaN). */
+  readonly unsupported?: string;
 }
 
 const OURS_OFF = 'verifyToken, cache off';
@@ -77,9 +80,10 @@ const CASES: readonly Case[] = [
 /** What the raw floor does with each case's input (it has no length limit). */
 const RAW_EXPECT: Partial<Record<keyof TokenSet, 'ok' | 'fail'>> = { kb16: 'ok', mb1: 'ok' };
 
-interface Job {
+/** One measured task: an implementation on one case's token, its batch, its checked loop. */
+export interface Job {
   readonly key: string;
-  readonly case: Case;
+  readonly case: string;
   readonly implementation: Implementation;
   readonly batch: number;
   readonly fn: () => unknown;
@@ -93,7 +97,7 @@ const sink: { value: unknown } = { value: undefined };
  * sample, so that the timer and tinybench's own work per sample stay near 1%). Timed over the last
  * 20 ms only: a cold estimate would size a fast row's batch too small and add that overhead to it.
  */
-async function calibrate({ call, async: isAsync }: Implementation, token: string): Promise<number> {
+export async function calibrate({ call, async: isAsync }: Implementation, token: string): Promise<number> {
   const begin = performance.now();
   let start = 0;
   let measured = 0;
@@ -110,9 +114,11 @@ async function calibrate({ call, async: isAsync }: Implementation, token: string
   return Math.min(10_000, Math.max(1, Math.round(0.2 / perCall)));
 }
 
-function makeJob(testCase: Case, implementation: Implementation, token: string, batch: number): Job {
-  const expect = implementation.name === RAW ? (RAW_EXPECT[testCase.token] ?? testCase.expect) : testCase.expect;
-  const where = `${implementation.name} / ${testCase.name}`;
+const jobKey = (caseName: string, implementation: string): string => `${caseName} :: ${implementation}`;
+
+/** A task whose every call must succeed (`ok`) or fail (`fail`): the batch throws otherwise. */
+export function makeJob(caseName: string, implementation: Implementation, token: string, batch: number, expect: 'ok' | 'fail'): Job {
+  const where = `${implementation.name} / ${caseName}`;
   const check = (ok: number): void => {
     // Every call's outcome is checked: a row that silently measures the wrong thing is worse than none.
     if ((expect === 'ok' && ok !== batch) || (expect === 'fail' && ok !== 0)) {
@@ -122,8 +128,8 @@ function makeJob(testCase: Case, implementation: Implementation, token: string, 
     }
   };
   return {
-    key: `${testCase.name} :: ${implementation.name}`,
-    case: testCase,
+    key: jobKey(caseName, implementation.name),
+    case: caseName,
     implementation,
     batch,
     fn: batchLoop(implementation, token, batch, check),
@@ -174,13 +180,26 @@ export async function runVerify({ rounds, time, log }: VerifyOptions): Promise<V
     for (const implementation of impls) {
       if (testCase.only && !testCase.only.includes(implementation.name)) continue;
       const token = tokens[testCase.token];
-      jobs.push(makeJob(testCase, implementation, token, await calibrate(implementation, token)));
+      const expect = implementation.name === RAW ? (RAW_EXPECT[testCase.token] ?? testCase.expect) : testCase.expect;
+      jobs.push(makeJob(testCase.name, implementation, token, await calibrate(implementation, token), expect));
     }
   }
   log(
     `verify: ${String(jobs.length)} tasks × ${String(rounds)} rounds × ${String(time)} ms (token lengths: small ${String(tokens.small.length)}, ~2 KB payload ${String(tokens.large.length)}, 8 KB ${String(tokens.kb8.length)}, 16 KB ${String(tokens.kb16.length)}, 1 MB ${String(tokens.mb1.length)})`,
   );
+  return measureRounds(jobs, { rounds, time, log }, 'verify', RAW);
+}
 
+/**
+ * Runs every job once per round, all in one tinybench run per round, and gives each its median
+ * ops/s and the median of its per-round ratios to the job named `floor` on the same case.
+ */
+export async function measureRounds(
+  jobs: readonly Job[],
+  { rounds, time, log }: VerifyOptions,
+  section: string,
+  floor: string,
+): Promise<VerifyRow[]> {
   const opsByRound = new Map<string, number[]>(jobs.map((job) => [job.key, []]));
   const ratioByRound = new Map<string, number[]>(jobs.map((job) => [job.key, []]));
   for (let round = 0; round < rounds; round++) {
@@ -190,25 +209,38 @@ export async function runVerify({ rounds, time, log }: VerifyOptions): Promise<V
     const ops = new Map<string, number>();
     for (const job of jobs) {
       const result = bench.getTask(job.key)?.result;
-      if (result?.state !== 'completed') throw new Error(`verify: ${job.key} did not complete (${result?.state ?? 'missing'})`);
+      if (result?.state !== 'completed') throw new Error(`${section}: ${job.key} did not complete (${result?.state ?? 'missing'})`);
       ops.set(job.key, (job.batch * 1000) / result.period);
     }
     for (const job of jobs) {
       const value = ops.get(job.key)!;
-      const floor = ops.get(`${job.case.name} :: ${RAW}`)!;
+      const floorOps = ops.get(jobKey(job.case, floor));
+      if (floorOps === undefined) throw new Error(`${section}: no ${floor} row for ${job.case}`);
       opsByRound.get(job.key)!.push(value);
-      ratioByRound.get(job.key)!.push(value / floor);
+      ratioByRound.get(job.key)!.push(value / floorOps);
     }
-    log(`verify: round ${String(round + 1)}/${String(rounds)} done`);
+    log(`${section}: round ${String(round + 1)}/${String(rounds)} done`);
   }
   return jobs.map((job) => ({
-    case: job.case.name,
+    case: job.case,
     implementation: job.implementation.name,
     batch: job.batch,
     opsPerSec: median(opsByRound.get(job.key)!),
     ratioToFloor: median(ratioByRound.get(job.key)!),
     perRound: opsByRound.get(job.key)!,
   }));
+}
+
+/** One case's rows as a markdown table: implementation, ops/s, ratio (`n/a` for an unsupported row). */
+export function rowsTable(rows: readonly VerifyRow[], ratioHeader: string): string {
+  return markdownTable(
+    ['implementation', 'ops/s', ratioHeader],
+    rows.map((row) =>
+      row.unsupported === undefined
+        ? [row.implementation, formatNumber(row.opsPerSec), formatRatio(row.ratioToFloor)]
+        : [`${row.implementation} (${row.unsupported})`, 'n/a', 'n/a'],
+    ),
+  );
 }
 
 export function verifyTables(rows: readonly VerifyRow[]): string {
@@ -222,13 +254,7 @@ export function verifyTables(rows: readonly VerifyRow[]): string {
           ? 'vs the raw floor refusing the same input'
           : 'vs the raw floor on the same token';
     out.push(`#### ${testCase.name}`, '');
-    out.push(
-      markdownTable(
-        ['implementation', 'ops/s', `ratio (${ratioNote})`],
-        caseRows.map((row) => [row.implementation, formatNumber(row.opsPerSec), formatRatio(row.ratioToFloor)]),
-      ),
-      '',
-    );
+    out.push(rowsTable(caseRows, `ratio (${ratioNote})`), '');
   }
   return out.join('\n');
 }
@@ -238,7 +264,7 @@ export function oversizedSummary(rows: readonly VerifyRow[]): { kb16VsKb8: numbe
   const perRound = (prefix: string): readonly number[] =>
     rows.find((row) => row.case.startsWith(prefix) && row.implementation === OURS_OFF)?.perRound ?? [];
   const kb8 = perRound('valid, 8 KB');
-  const ratio = (prefix: string): number => median(perRound(prefix).map((value, i) => value / kb8[i]!));
+  const ratio = (prefix: string): number => sameRoundRatio(perRound(prefix), kb8);
   return { kb16VsKb8: ratio('oversized, 16 KB'), mb1VsKb8: ratio('oversized, 1 MB') };
 }
 

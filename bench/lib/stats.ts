@@ -6,9 +6,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** a ÷ b as the median over rounds of a[i] ÷ b[i]: both measured in the same round, so a slow patch moves both. */
+export function sameRoundRatio(a: readonly number[], b: readonly number[]): number {
+  return median(a.map((value, i) => value / (b[i] ?? Number.NaN)));
+}
+
 /** A markdown table; numbers are already formatted by the caller. */
 export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const right = headers.map((_, i) => rows.every((row) => /^[\d.,×x\s%µ+\-KMiB]*$/.test(row[i] ?? '')));
+  // Numeric columns are right-aligned; `n/a` and `–` (not measured) do not make a column text.
+  const right = headers.map((_, i) => rows.every((row) => /^([\d.,×x\s%µ+\-KMiB]*|n\/a|–)$/.test(row[i] ?? '')));
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(headers), line(headers.map((_, i) => (right[i] ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
