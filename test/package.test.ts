@@ -85,7 +85,13 @@ describe('the packed package', () => {
       .trim()
       .split('\n')
       .map((f) => f.replace(/^package\//, ''));
-    expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'SECURITY.md', 'package.json']);
+    expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'SECURITY.md',
+      'package.json',
+    ]);
     expect(files.filter((f) => f.startsWith('dist/cli.'))).toEqual(expect.arrayContaining(['dist/cli.js']));
     expect(files.filter((f) => f.startsWith('dist/cli.cjs'))).toEqual([]);
     expect(files).toEqual(

@@ -11,7 +11,11 @@ const root = resolve(import.meta.dirname, '..');
 const expected = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/public-api.json'), 'utf8')) as Record<string, string[]>;
 /** Each entry point, its file name in dist/, and the committed names that are values (the rest are types). */
 const ENTRIES = [
-  ['express-token-required', 'index', ['TokenError', 'publicJwks', 'requireClaims', 'requireScopes', 'signToken', 'tokenRequired', 'verifyToken']],
+  [
+    'express-token-required',
+    'index',
+    ['TokenError', 'publicJwks', 'requireClaims', 'requireScopes', 'signToken', 'tokenRequired', 'verifyToken'],
+  ],
   ['express-token-required/redis', 'redis', ['RedisRevocationStore']],
 ] as const;
 
