@@ -28,15 +28,12 @@ const KEY_OF: Readonly<Record<PublicKeyAlgorithm, { type: string; curve?: string
 
 /** The key in `keyFile`, or else the one in the data folder, generated (PKCS#8 PEM, mode 0600) on the first start. */
 export function loadSigningKey(algorithm: PublicKeyAlgorithm, keyFile: string | undefined, dataDir: string): LoadedSigningKey {
-  if (keyFile !== undefined)
-    return { privateKey: readKey(keyFile, algorithm, 'SIGNING_KEY_FILE '), file: keyFile, created: false, generated: false };
-  const file = join(dataDir, SIGNING_KEY_FILE);
-  let pem: Buffer | undefined;
-  try {
-    pem = readFileSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw cannotRead(file, error, '');
+  if (keyFile !== undefined) {
+    const label = 'SIGNING_KEY_FILE ';
+    return { privateKey: parseKey(readPem(keyFile, label)!, keyFile, algorithm, label), file: keyFile, created: false, generated: false };
   }
+  const file = join(dataDir, SIGNING_KEY_FILE);
+  const pem = readPem(file, '', { missing: true });
   if (pem !== undefined) return { privateKey: parseKey(pem, file, algorithm, ''), file, created: false, generated: true };
   const privateKey = generateKey(algorithm);
   // 0600: readable by this user only; 'wx': never overwrite a key another process just wrote.
@@ -56,14 +53,15 @@ function generateKey(algorithm: PublicKeyAlgorithm): KeyObject {
   }
 }
 
-function readKey(file: string, algorithm: PublicKeyAlgorithm, label: string): KeyObject {
-  let pem: Buffer;
+/** The file's bytes; `undefined` when it does not exist and `missing` allows that (the key is then generated). */
+function readPem(file: string, label: string, { missing = false } = {}): Buffer | undefined {
   try {
-    pem = readFileSync(file);
+    return readFileSync(file);
   } catch (error) {
-    throw cannotRead(file, error, label);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (missing && code === 'ENOENT') return undefined;
+    throw new Error(`cannot read ${label}${file} (${code ?? 'unknown error'})`, { cause: error });
   }
-  return parseKey(pem, file, algorithm, label);
 }
 
 /** Never the file's content in a message: it is a private key, or meant to be one. */
@@ -100,9 +98,4 @@ function describeKey(key: KeyObject): string {
     return `an EC ${CURVE_NAMES[curve] ?? curve} key`;
   }
   return `${TYPE_NAMES[type] ?? `a ${type}`} key`;
-}
-
-function cannotRead(file: string, error: unknown, label: string): Error {
-  const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-  return new Error(`cannot read ${label}${file} (${code})`, { cause: error });
 }
