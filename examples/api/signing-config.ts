@@ -21,7 +21,8 @@ export type SigningConfig =
 export function readSigningConfig(env: NodeJS.ProcessEnv): SigningConfig {
   const algorithm = env.TOKEN_ALG || 'HS256';
   if (!isTokenAlgorithm(algorithm)) {
-    throw new Error(`TOKEN_ALG must be ${TOKEN_ALGORITHMS.slice(0, -1).join(', ')} or EdDSA (got ${JSON.stringify(algorithm)})`);
+    const names = `${TOKEN_ALGORITHMS.slice(0, -1).join(', ')} or ${TOKEN_ALGORITHMS.at(-1)!}`;
+    throw new Error(`TOKEN_ALG must be ${names} (got ${JSON.stringify(algorithm)})`);
   }
   const keyFile = env.SIGNING_KEY_FILE || undefined;
   if (algorithm === 'HS256') {
