@@ -9,12 +9,30 @@ import { items } from './routes/items.js';
 import { login } from './routes/login.js';
 import { logout } from './routes/logout.js';
 import { createUser, deleteUser, me } from './routes/users.js';
+import { discoveryRoute, jwksRoute } from './routes/well-known.js';
+import { tokenKeys, type Signer } from './token-keys.js';
 
-export interface AppOptions {
+/** How tokens are signed: exactly one of `secret` (HS256) and `signer` (a private key). */
+export type AppKey =
+  | {
+      /** The HMAC secret that signs and verifies tokens (at least 32 bytes), as HS256. */
+      readonly secret: string;
+      readonly signer?: undefined;
+    }
+  | {
+      /**
+       * A private key that signs (with `iss` = its issuer); its public half verifies (checking
+       * `iss`) and is served at /.well-known/jwks.json, with /.well-known/openid-configuration.
+       */
+      readonly signer: Signer;
+      readonly secret?: undefined;
+    };
+
+export type AppOptions = AppKey & AppSettings;
+
+export interface AppSettings {
   /** The open database (openDatabase). */
   readonly db: Store;
-  /** The HMAC secret that signs and verifies tokens (at least 32 bytes). */
-  readonly secret: string;
   /** Where request lines and unexpected errors go. Defaults to nowhere. */
   readonly log?: (line: string) => void;
   /**
@@ -33,19 +51,25 @@ export interface AppOptions {
 }
 
 export function createApp(options: AppOptions): Express {
-  const { db, secret, log = () => undefined, revocations = db.revocations, clockTolerance = 0, express = expressFive } = options;
+  const { db, log = () => undefined, revocations = db.revocations, clockTolerance = 0, express = expressFive } = options;
+  const keys = tokenKeys(options.signer ? { signer: options.signer } : { secret: options.secret });
   const loadUser = userLoader(db);
   const isRevoked = (payload: TokenPayload) => revocations.isRevoked(payload);
   // One guard for every method, one for writes only; both refuse logged-out tokens and load the user from the database.
-  const signedIn = tokenRequired({ secret, clockTolerance, isRevoked, loadUser });
-  const signedInToWrite = tokenRequired({ secret, clockTolerance, methods: ['POST', 'PUT', 'DELETE'], isRevoked, loadUser });
+  const signedIn = tokenRequired({ ...keys.verify, clockTolerance, isRevoked, loadUser });
+  const signedInToWrite = tokenRequired({ ...keys.verify, clockTolerance, methods: ['POST', 'PUT', 'DELETE'], isRevoked, loadUser });
 
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(log));
   app.use(express.json({ limit: '16kb' }));
 
-  app.post('/login', login(db, secret));
+  app.post('/login', login(db, keys.sign));
+  // HS256 publishes nothing (a secret has no public half): these paths are then 404 Route not found.
+  if (keys.published) {
+    app.get('/.well-known/jwks.json', jwksRoute(keys.published));
+    app.get('/.well-known/openid-configuration', discoveryRoute(keys.published));
+  }
   app.post('/logout', signedIn, logout(revocations, { clockTolerance }));
   app.use('/items', signedInToWrite, items(db, express.Router()));
   app.get('/me', signedIn, me);

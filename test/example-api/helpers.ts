@@ -6,8 +6,9 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import { afterEach, beforeEach } from 'vitest';
 import { ensureAdmin } from '../../examples/api/admin.js';
-import { createApp, type AppOptions } from '../../examples/api/app.js';
+import { createApp, type AppSettings } from '../../examples/api/app.js';
 import { openDatabase, type Store } from '../../examples/api/db.js';
+import type { Signer } from '../../examples/api/token-keys.js';
 import { SECRET, validToken } from '../helpers/tokens.js';
 
 export const ADMIN_PASSWORD = 'correct horse battery';
@@ -31,13 +32,18 @@ export function tempDir(): { dir: string; remove: () => void } {
 
 /**
  * The app on the database file `file` (created with its admin when new); revocations in that
- * file unless `revocations` is given; on Express 5 unless `express` is given.
+ * file unless `revocations` is given; on Express 5 unless `express` is given; HS256 tokens with
+ * the test SECRET unless a `signer` (a private key) is given.
  */
-export async function startApi(file: string, options: Pick<AppOptions, 'revocations' | 'express' | 'clockTolerance'> = {}): Promise<Api> {
+export async function startApi(
+  file: string,
+  options: Pick<AppSettings, 'revocations' | 'express' | 'clockTolerance'> & { signer?: Signer } = {},
+): Promise<Api> {
   const db = openDatabase(file);
   await ensureAdmin(db, ADMIN_PASSWORD);
   const logs: string[] = [];
-  const app = createApp({ ...options, db, secret: SECRET, log: (line) => logs.push(line) });
+  const { signer, ...settings } = options;
+  const app = createApp({ ...settings, ...(signer ? { signer } : { secret: SECRET }), db, log: (line) => logs.push(line) });
   return { client: request(app), db, file, logs, adminId: db.users.byName('admin')!.id };
 }
 
@@ -61,6 +67,13 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 
 /** The `sub` of a token, read without verifying it (for tokens of a server whose secret the test does not hold). */
 export const subOf = (token: string): unknown => (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown }).sub;
+
+/** A token's header and payload, read without verifying them. */
+export function decodeToken(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [header = '', payload = ''] = token.split('.');
+  const decode = (segment: string) => JSON.parse(Buffer.from(segment, 'base64url').toString()) as Record<string, unknown>;
+  return { header: decode(header), payload: decode(payload) };
+}
 
 /** A valid token for the user with this id, made without the app (test SECRET, one hour). */
 export const tokenFor = (id: string): string => validToken({ sub: id });
