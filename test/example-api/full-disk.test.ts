@@ -23,7 +23,11 @@ const longName = (i: number): string => `item ${String(i)} `.padEnd(200, 'x');
 function storedItems(file: string): Item[] {
   const raw = new Database(file, { readonly: true });
   try {
-    return raw.prepare<[], Item>('SELECT id, name, created_by AS createdBy, created_at AS createdAt, updated_at AS updatedAt FROM items ORDER BY id').all();
+    return raw
+      .prepare<[], Item>(
+        'SELECT id, name, created_by AS createdBy, created_at AS createdAt, updated_at AS updatedAt FROM items ORDER BY id',
+      )
+      .all();
   } finally {
     raw.close();
   }
@@ -79,84 +83,115 @@ describe.each(EXPRESS)('on a full file system, a tmpfs the test mounts (%s; root
     rmdirSync(dir);
   });
 
-  it.skipIf(!IS_ROOT)('POST /items until the disk is full: each answer is 201 or the 500 envelope, and exactly the 201s are stored', async () => {
-    const statuses: number[] = [];
-    let failuresInARow = 0;
-    for (let i = 0; i < 600 && failuresInARow < 20; i++) {
-      const res = await api.client.post('/items').set('token', tokenFor(api.adminId)).send({ name: longName(i) });
-      statuses.push(res.status);
-      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-      if (res.status === 201) {
-        const item = res.body as Item;
-        expect(item).toEqual({ id: expect.any(Number), name: longName(i), createdBy: 'admin', createdAt: expect.any(String), updatedAt: expect.any(String) });
-        expect(res.headers.location).toBe(`/items/${String(item.id)}`);
-        written.set(item.id, item);
-        failuresInARow = 0;
-      } else {
-        expect(res.status).toBe(500);
-        expect(res.body).toEqual(FAILED);
-        failuresInARow++;
+  it.skipIf(!IS_ROOT)(
+    'POST /items until the disk is full: each answer is 201 or the 500 envelope, and exactly the 201s are stored',
+    async () => {
+      const statuses: number[] = [];
+      let failuresInARow = 0;
+      for (let i = 0; i < 600 && failuresInARow < 20; i++) {
+        const res = await api.client
+          .post('/items')
+          .set('token', tokenFor(api.adminId))
+          .send({ name: longName(i) });
+        statuses.push(res.status);
+        expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+        if (res.status === 201) {
+          const item = res.body as Item;
+          expect(item).toEqual({
+            id: expect.any(Number),
+            name: longName(i),
+            createdBy: 'admin',
+            createdAt: expect.any(String),
+            updatedAt: expect.any(String),
+          });
+          expect(res.headers.location).toBe(`/items/${String(item.id)}`);
+          written.set(item.id, item);
+          failuresInARow = 0;
+        } else {
+          expect(res.status).toBe(500);
+          expect(res.body).toEqual(FAILED);
+          failuresInARow++;
+        }
       }
-    }
-    const failures = statuses.filter((status) => status === 500).length;
-    // The disk really filled: writes succeeded first, then failed.
-    expect(written.size).toBeGreaterThan(5);
-    expect(failures).toBeGreaterThanOrEqual(20);
-    expect(statuses.filter((status) => status !== 201 && status !== 500)).toEqual([]);
-    expect(api.logs.filter((line) => line.startsWith(`${DISK_FULL}\n`))).toHaveLength(failures);
-    expect(storedItems(api.file)).toEqual([...written.values()]);
-    expect((await api.client.get('/items').expect(200)).body).toEqual({ items: [...written.values()] });
-  }, 60_000);
+      const failures = statuses.filter((status) => status === 500).length;
+      // The disk really filled: writes succeeded first, then failed.
+      expect(written.size).toBeGreaterThan(5);
+      expect(failures).toBeGreaterThanOrEqual(20);
+      expect(statuses.filter((status) => status !== 201 && status !== 500)).toEqual([]);
+      expect(api.logs.filter((line) => line.startsWith(`${DISK_FULL}\n`))).toHaveLength(failures);
+      expect(storedItems(api.file)).toEqual([...written.values()]);
+      expect((await api.client.get('/items').expect(200)).body).toEqual({ items: [...written.values()] });
+    },
+    60_000,
+  );
 
-  it.skipIf(!IS_ROOT)('PUT /items/:id once the last bytes are taken too: 200 or the 500 envelope, and exactly the 200s are stored', async () => {
-    fillUp(dir);
-    const ids = [...written.keys()];
-    let failuresInARow = 0;
-    let failures = 0;
-    // Until the space a failed write had taken is used up: then no write of one page fits.
-    for (let i = 0; i < 200 && failuresInARow < 5; i++) {
-      const id = ids[i % ids.length]!;
-      const res = await api.client.put(`/items/${String(id)}`).set('token', tokenFor(api.adminId)).send({ name: longName(1000 + i) });
-      if (res.status === 200) {
-        expect(res.body).toEqual({ ...written.get(id), name: longName(1000 + i), updatedAt: expect.any(String) });
-        written.set(id, res.body as Item);
-        failuresInARow = 0;
-      } else {
-        expect([res.status, res.body]).toEqual([500, FAILED]);
-        failuresInARow++;
-        failures++;
+  it.skipIf(!IS_ROOT)(
+    'PUT /items/:id once the last bytes are taken too: 200 or the 500 envelope, and exactly the 200s are stored',
+    async () => {
+      fillUp(dir);
+      const ids = [...written.keys()];
+      let failuresInARow = 0;
+      let failures = 0;
+      // Until the space a failed write had taken is used up: then no write of one page fits.
+      for (let i = 0; i < 200 && failuresInARow < 5; i++) {
+        const id = ids[i % ids.length]!;
+        const res = await api.client
+          .put(`/items/${String(id)}`)
+          .set('token', tokenFor(api.adminId))
+          .send({ name: longName(1000 + i) });
+        if (res.status === 200) {
+          expect(res.body).toEqual({ ...written.get(id), name: longName(1000 + i), updatedAt: expect.any(String) });
+          written.set(id, res.body as Item);
+          failuresInARow = 0;
+        } else {
+          expect([res.status, res.body]).toEqual([500, FAILED]);
+          failuresInARow++;
+          failures++;
+        }
       }
-    }
-    expect(failures).toBeGreaterThanOrEqual(5);
-    expect(storedItems(api.file)).toEqual([...written.values()]);
-  }, 60_000);
+      expect(failures).toBeGreaterThanOrEqual(5);
+      expect(storedItems(api.file)).toEqual([...written.values()]);
+    },
+    60_000,
+  );
 
-  it.skipIf(!IS_ROOT)('then every write answers the 500 envelope, never 201/200/204, and nothing of it is stored', async () => {
-    const [first] = written.keys();
-    const path = `/items/${String(first)}`;
-    const adminToken = await login(api.client, 'admin', ADMIN_PASSWORD);
-    const revokedBefore = storedRevocations(api.file);
-    const logsBefore = api.logs.filter((line) => line.startsWith(`${DISK_FULL}\n`)).length;
-    const writes = [
-      ['POST /items', () => api.client.post('/items').set('token', tokenFor(api.adminId)).send({ name: 'one more' })],
-      [`PUT ${path}`, () => api.client.put(path).set('token', tokenFor(api.adminId)).send({ name: 'renamed' })],
-      [`DELETE ${path}`, () => api.client.delete(path).set('token', tokenFor(api.adminId))],
-      ['POST /users', () => api.client.post('/users').set('token', tokenFor(api.adminId)).send({ username: 'carol', password: 'carol-password' })],
-      ['DELETE /users/bob', () => api.client.delete('/users/bob').set('token', tokenFor(api.adminId))],
-      ['POST /logout', () => api.client.post('/logout').set('token', adminToken)],
-    ] as const;
-    for (const [route, send] of writes) {
-      const res = await send();
-      expect([route, res.status, res.body, res.headers['content-type']]).toEqual([route, 500, FAILED, 'application/json; charset=utf-8']);
-    }
-    expect(api.logs.filter((line) => line.startsWith(`${DISK_FULL}\n`))).toHaveLength(logsBefore + writes.length);
+  it.skipIf(!IS_ROOT)(
+    'then every write answers the 500 envelope, never 201/200/204, and nothing of it is stored',
+    async () => {
+      const [first] = written.keys();
+      const path = `/items/${String(first)}`;
+      const adminToken = await login(api.client, 'admin', ADMIN_PASSWORD);
+      const revokedBefore = storedRevocations(api.file);
+      const logsBefore = api.logs.filter((line) => line.startsWith(`${DISK_FULL}\n`)).length;
+      const writes = [
+        ['POST /items', () => api.client.post('/items').set('token', tokenFor(api.adminId)).send({ name: 'one more' })],
+        [`PUT ${path}`, () => api.client.put(path).set('token', tokenFor(api.adminId)).send({ name: 'renamed' })],
+        [`DELETE ${path}`, () => api.client.delete(path).set('token', tokenFor(api.adminId))],
+        [
+          'POST /users',
+          () => api.client.post('/users').set('token', tokenFor(api.adminId)).send({ username: 'carol', password: 'carol-password' }),
+        ],
+        ['DELETE /users/bob', () => api.client.delete('/users/bob').set('token', tokenFor(api.adminId))],
+        ['POST /logout', () => api.client.post('/logout').set('token', adminToken)],
+      ] as const;
+      for (const [route, send] of writes) {
+        const res = await send();
+        expect([route, res.status, res.body, res.headers['content-type']]).toEqual([route, 500, FAILED, 'application/json; charset=utf-8']);
+      }
+      expect(api.logs.filter((line) => line.startsWith(`${DISK_FULL}\n`))).toHaveLength(logsBefore + writes.length);
 
-    expect(storedItems(api.file)).toEqual([...written.values()]);
-    expect(storedUsernames(api.file)).toEqual(['admin', 'bob']);
-    expect(storedRevocations(api.file)).toEqual(revokedBefore);
-    // As the app sees it: the item is there unchanged, bob still exists, the token still works.
-    expect((await api.client.get(path).expect(200)).body).toEqual(written.get(first!));
-    expect((await api.client.get('/me').set('token', tokenFor(bob)).expect(200)).body).toEqual({ id: bob, username: 'bob', admin: false });
-    await api.client.get('/me').set('token', adminToken).expect(200);
-  }, 60_000);
+      expect(storedItems(api.file)).toEqual([...written.values()]);
+      expect(storedUsernames(api.file)).toEqual(['admin', 'bob']);
+      expect(storedRevocations(api.file)).toEqual(revokedBefore);
+      // As the app sees it: the item is there unchanged, bob still exists, the token still works.
+      expect((await api.client.get(path).expect(200)).body).toEqual(written.get(first!));
+      expect((await api.client.get('/me').set('token', tokenFor(bob)).expect(200)).body).toEqual({
+        id: bob,
+        username: 'bob',
+        admin: false,
+      });
+      await api.client.get('/me').set('token', adminToken).expect(200);
+    },
+    60_000,
+  );
 });

@@ -27,7 +27,12 @@ export interface Api {
 /** A temp folder for one test file; removed by the returned cleanup. */
 export function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'etr-api-'));
-  return { dir, remove: () => { rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    dir,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -66,7 +71,8 @@ export function freshApiPerTest(use: (api: Api) => void): void {
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The `sub` of a token, read without verifying it (for tokens of a server whose secret the test does not hold). */
-export const subOf = (token: string): unknown => (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown }).sub;
+export const subOf = (token: string): unknown =>
+  (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown }).sub;
 
 /** A token's header and payload, read without verifying them. */
 export function decodeToken(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
@@ -93,7 +99,10 @@ export async function addUser(api: Api, username: string, password = 'password-o
 export function storedUsernames(file: string): string[] {
   const raw = new Database(file, { readonly: true });
   try {
-    return raw.prepare<[], { username: string }>('SELECT username FROM users ORDER BY rowid').all().map((row) => row.username);
+    return raw
+      .prepare<[], { username: string }>('SELECT username FROM users ORDER BY rowid')
+      .all()
+      .map((row) => row.username);
   } finally {
     raw.close();
   }

@@ -35,7 +35,10 @@ afterAll(async () => {
 });
 
 async function instance(file: string, redis?: Client, timeout?: number, express?: ExpressFactory): Promise<Api> {
-  const api = await startApi(join(temp.dir, file), { ...(redis && { revocations: new RedisRevocationStore(redis, { timeout }) }), ...(express && { express }) });
+  const api = await startApi(join(temp.dir, file), {
+    ...(redis && { revocations: new RedisRevocationStore(redis, { timeout }) }),
+    ...(express && { express }),
+  });
   apis.push(api);
   return api;
 }

@@ -52,18 +52,32 @@ describe('writing with a valid token', () => {
 
   it('updates with PUT and answers the new item', async () => {
     const { id } = await create('apple');
-    const res = await api.client.put(`/items/${String(id)}`).set('token', tokenFor(api.adminId)).send({ name: 'green apple' }).expect(200);
+    const res = await api.client
+      .put(`/items/${String(id)}`)
+      .set('token', tokenFor(api.adminId))
+      .send({ name: 'green apple' })
+      .expect(200);
     expect(res.body).toEqual({ id, name: 'green apple', createdBy: 'admin', createdAt: ISO, updatedAt: ISO });
     expect(api.db.items.byId(id)?.name).toBe('green apple');
   });
 
   it('deletes with DELETE: 204, then 404', async () => {
     const { id } = await create('apple');
-    const res = await api.client.delete(`/items/${String(id)}`).set('token', tokenFor(api.adminId)).expect(204);
+    const res = await api.client
+      .delete(`/items/${String(id)}`)
+      .set('token', tokenFor(api.adminId))
+      .expect(204);
     expect(res.text).toBe('');
     expect(api.db.items.list()).toEqual([]);
     expect((await api.client.get(`/items/${String(id)}`).expect(404)).body).toEqual(ITEM_NOT_FOUND);
-    expect((await api.client.delete(`/items/${String(id)}`).set('token', tokenFor(api.adminId)).expect(404)).body).toEqual(ITEM_NOT_FOUND);
+    expect(
+      (
+        await api.client
+          .delete(`/items/${String(id)}`)
+          .set('token', tokenFor(api.adminId))
+          .expect(404)
+      ).body,
+    ).toEqual(ITEM_NOT_FOUND);
   });
 
   it.each([['put'], ['delete']] as const)('answers %s on a missing item with 404', async (method) => {
@@ -88,7 +102,12 @@ describe('writing with a valid token', () => {
   });
 
   it('answers invalid JSON with 400', async () => {
-    const res = await api.client.post('/items').set('token', tokenFor(api.adminId)).set('Content-Type', 'application/json').send('{"name":').expect(400);
+    const res = await api.client
+      .post('/items')
+      .set('token', tokenFor(api.adminId))
+      .set('Content-Type', 'application/json')
+      .send('{"name":')
+      .expect(400);
     expect(res.body).toEqual(envelope(400, 'Bad Request', 'Malformed JSON body'));
   });
 });

@@ -25,12 +25,20 @@ describe('POST /login', () => {
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(Object.keys(res.body as object)).toEqual(['token']);
     const payload = await verifyToken((res.body as { token: string }).token, { secret: SECRET });
-    expect(payload).toEqual({ sub: api.adminId, name: 'admin', iat: expect.any(Number), exp: payload.iat! + 3600, jti: expect.any(String) });
+    expect(payload).toEqual({
+      sub: api.adminId,
+      name: 'admin',
+      iat: expect.any(Number),
+      exp: payload.iat! + 3600,
+      jti: expect.any(String),
+    });
     expect(Math.abs(payload.iat! - now())).toBeLessThanOrEqual(5);
   });
 
   it('gives a token that the protected routes accept', async () => {
-    const { token } = (await api.client.post('/login').send({ username: 'admin', password: ADMIN_PASSWORD }).expect(200)).body as { token: string };
+    const { token } = (await api.client.post('/login').send({ username: 'admin', password: ADMIN_PASSWORD }).expect(200)).body as {
+      token: string;
+    };
     const res = await api.client.get('/me').set('token', token).expect(200);
     expect(res.body).toEqual({ id: api.adminId, username: 'admin', admin: true });
   });
@@ -83,7 +91,10 @@ describe('POST /login', () => {
   });
 
   it('answers a body over 16 KB with 413', async () => {
-    const res = await api.client.post('/login').send({ username: 'admin', password: 'x'.repeat(17 * 1024) }).expect(413);
+    const res = await api.client
+      .post('/login')
+      .send({ username: 'admin', password: 'x'.repeat(17 * 1024) })
+      .expect(413);
     expect(res.body).toEqual(envelope(413, 'Payload Too Large', 'Request body too large'));
   });
 

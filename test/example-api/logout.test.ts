@@ -22,7 +22,11 @@ const PROTECTED = [
   ['PUT /items/1', (token: string) => api.client.put('/items/1').set('token', token).send({ name: 'green apple' }), 200],
   ['DELETE /items/1', (token: string) => api.client.delete('/items/1').set('token', token), 204],
   ['GET /me', (token: string) => api.client.get('/me').set('token', token), 200],
-  ['POST /users', (token: string) => api.client.post('/users').set('token', token).send({ username: 'carol', password: 'carol-password' }), 201],
+  [
+    'POST /users',
+    (token: string) => api.client.post('/users').set('token', token).send({ username: 'carol', password: 'carol-password' }),
+    201,
+  ],
   ['DELETE /users/bob', (token: string) => api.client.delete('/users/bob').set('token', token), 204],
   ['POST /logout', (token: string) => api.client.post('/logout').set('token', token), 204],
 ] as const;
@@ -83,7 +87,10 @@ describe('POST /logout', () => {
   it('only revokes the user’s own token, not another user’s', async () => {
     await addUser(api, 'bob', 'bob-password');
     const bob = await login(api.client, 'bob', 'bob-password');
-    await api.client.post('/logout').set('token', await adminToken()).expect(204);
+    await api.client
+      .post('/logout')
+      .set('token', await adminToken())
+      .expect(204);
     await api.client.get('/me').set('token', bob).expect(200);
   });
 
@@ -112,8 +119,12 @@ describe('POST /logout', () => {
   it('answers 500 when the store fails, and the token is not let through afterwards', async () => {
     const token = await adminToken();
     api.db.close();
-    expect((await api.client.post('/logout').set('token', token).expect(500)).body).toEqual(envelope(500, 'Internal Server Error', 'Internal Server Error'));
-    expect((await api.client.get('/me').set('token', token).expect(500)).body).toEqual(envelope(500, 'Internal Server Error', 'Internal Server Error'));
+    expect((await api.client.post('/logout').set('token', token).expect(500)).body).toEqual(
+      envelope(500, 'Internal Server Error', 'Internal Server Error'),
+    );
+    expect((await api.client.get('/me').set('token', token).expect(500)).body).toEqual(
+      envelope(500, 'Internal Server Error', 'Internal Server Error'),
+    );
   });
 });
 

@@ -58,6 +58,9 @@ it('refuses at start-up a file made with numeric user ids, whose tokens could na
   );
   const raw = new Database(file, { readonly: true });
   expect(raw.prepare('SELECT id, username FROM users').all()).toEqual([{ id: 1, username: 'admin' }]);
-  expect(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()).toEqual([{ name: 'sqlite_sequence' }, { name: 'users' }]);
+  expect(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()).toEqual([
+    { name: 'sqlite_sequence' },
+    { name: 'users' },
+  ]);
   raw.close();
 });

@@ -57,7 +57,10 @@ describe('revoke and isRevoked', () => {
     await store.revoke(token('b', exp));
     await store.revoke(token('b', null));
     await store.revoke(token('b', exp));
-    expect(rows()).toEqual([{ jti: 'a', expires_at: exp }, { jti: 'b', expires_at: null }]);
+    expect(rows()).toEqual([
+      { jti: 'a', expires_at: exp },
+      { jti: 'b', expires_at: null },
+    ]);
   });
 
   it('keeps a token without exp revoked for good, and never sweeps it', async () => {
@@ -157,9 +160,12 @@ describe('expiry and sweeping', () => {
     store = new SqliteRevocationStore(db, { sweepEvery: 50 });
     await store.revoke(token('soon', Date.now() / 1000 + 1));
     expect(rows()).toHaveLength(1);
-    await vi.waitFor(() => {
-      expect(rows()).toEqual([]);
-    }, { timeout: 5000, interval: 50 });
+    await vi.waitFor(
+      () => {
+        expect(rows()).toEqual([]);
+      },
+      { timeout: 5000, interval: 50 },
+    );
   });
 
   it('unrefs its timer and clears it on close', () => {
@@ -180,9 +186,12 @@ describe('expiry and sweeping', () => {
     const clear = vi.spyOn(globalThis, 'clearInterval');
     store = new SqliteRevocationStore(db, { sweepEvery: 20 });
     db.close();
-    await vi.waitFor(() => {
-      expect(clear).toHaveBeenCalled();
-    }, { timeout: 2000, interval: 20 });
+    await vi.waitFor(
+      () => {
+        expect(clear).toHaveBeenCalled();
+      },
+      { timeout: 2000, interval: 20 },
+    );
     clear.mockRestore();
   });
 
@@ -204,7 +213,10 @@ describe('clockTolerance: revoked for every second a token is accepted', () => {
     freezeClock(T);
     await store.revoke(token('a', T + 10));
     await store.revoke(token('b', T + 10.2));
-    expect(rows()).toEqual([{ jti: 'a', expires_at: T + 10 }, { jti: 'b', expires_at: T + 11 }]);
+    expect(rows()).toEqual([
+      { jti: 'a', expires_at: T + 10 },
+      { jti: 'b', expires_at: T + 11 },
+    ]);
   });
 
   it.each([
@@ -272,12 +284,15 @@ describe('clockTolerance: revoked for every second a token is accepted', () => {
     expect(rows()).toEqual([{ jti: 'forever', expires_at: null }]);
   });
 
-  it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY], ['30']])('refuses clockTolerance %s in the constructor and per call (TypeError)', async (clockTolerance) => {
-    expect(() => new SqliteRevocationStore(db, { sweepEvery: 0, clockTolerance: clockTolerance as number })).toThrow(TypeError);
-    expect(() => new SqliteRevocationStore(db, { sweepEvery: 0, clockTolerance: clockTolerance as number })).toThrow(/clockTolerance/);
-    await expect(store.revoke(token('a'), { clockTolerance: clockTolerance as number })).rejects.toThrow(TypeError);
-    expect(rows()).toEqual([]);
-  });
+  it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY], ['30']])(
+    'refuses clockTolerance %s in the constructor and per call (TypeError)',
+    async (clockTolerance) => {
+      expect(() => new SqliteRevocationStore(db, { sweepEvery: 0, clockTolerance: clockTolerance as number })).toThrow(TypeError);
+      expect(() => new SqliteRevocationStore(db, { sweepEvery: 0, clockTolerance: clockTolerance as number })).toThrow(/clockTolerance/);
+      await expect(store.revoke(token('a'), { clockTolerance: clockTolerance as number })).rejects.toThrow(TypeError);
+      expect(rows()).toEqual([]);
+    },
+  );
 
   it('refuses per-call options that are not { clockTolerance } (TypeError), writing nothing', async () => {
     await expect(store.revoke(token('a'), { clockTolerence: 30 } as never)).rejects.toThrow(/clockTolerence/);

@@ -20,7 +20,10 @@ afterAll(async () => {
 
 const SECRET_KEY = 'e'.repeat(64);
 
-async function json(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: unknown }> {
+async function json(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, { ...init, headers: { 'Content-Type': 'application/json', ...init.headers } });
   return { status: res.status, body: res.status === 204 ? null : await res.json() };
 }
@@ -35,14 +38,23 @@ describe('server.ts with REDIS_URL', () => {
     const urlTwo = await two.listening;
     expect(one.output().stdout).toContain(`; revoked tokens in Redis at ${redis.url})`);
 
-    const login = await json(`${urlOne}/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: 'change-me-please' }) });
+    const login = await json(`${urlOne}/login`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'admin', password: 'change-me-please' }),
+    });
     const { token } = login.body as { token: string };
     expect(subOf(token)).toMatch(UUID);
-    expect(await json(`${urlTwo}/me`, { headers: { token } })).toEqual({ status: 200, body: { id: subOf(token), username: 'admin', admin: true } });
+    expect(await json(`${urlTwo}/me`, { headers: { token } })).toEqual({
+      status: 200,
+      body: { id: subOf(token), username: 'admin', admin: true },
+    });
 
     expect(await json(`${urlOne}/logout`, { method: 'POST', headers: { token } })).toEqual({ status: 204, body: null });
     expect(await json(`${urlTwo}/me`, { headers: { token } })).toEqual({ status: 401, body: ENVELOPE.revoked });
-    expect(await json(`${urlTwo}/items`, { method: 'POST', headers: { token }, body: '{"name":"x"}' })).toEqual({ status: 401, body: ENVELOPE.revoked });
+    expect(await json(`${urlTwo}/items`, { method: 'POST', headers: { token }, body: '{"name":"x"}' })).toEqual({
+      status: 401,
+      body: ENVELOPE.revoked,
+    });
     expect(await json(`${urlOne}/me`, { headers: { token } })).toEqual({ status: 401, body: ENVELOPE.revoked });
 
     expect(await stop(one, 'SIGTERM')).toBe(0);
@@ -54,18 +66,33 @@ describe('server.ts with REDIS_URL', () => {
 
   it('answers 500 while its Redis is gone, and still shuts down cleanly', async () => {
     const gone = await startRedis();
-    const server = launch({ DATABASE_PATH: join(temp.dir, 'gone', 'api.db'), SECRET_KEY, ADMIN_PASSWORD: 'change-me-please', REDIS_URL: gone.url });
+    const server = launch({
+      DATABASE_PATH: join(temp.dir, 'gone', 'api.db'),
+      SECRET_KEY,
+      ADMIN_PASSWORD: 'change-me-please',
+      REDIS_URL: gone.url,
+    });
     const url = await server.listening;
-    const { token } = (await json(`${url}/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: 'change-me-please' }) })).body as { token: string };
+    const { token } = (
+      await json(`${url}/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: 'change-me-please' }) })
+    ).body as { token: string };
     await gone.stop();
-    expect(await json(`${url}/me`, { headers: { token } })).toEqual({ status: 500, body: { code: '500', status: 'Internal Server Error', message: 'Internal Server Error' } });
+    expect(await json(`${url}/me`, { headers: { token } })).toEqual({
+      status: 500,
+      body: { code: '500', status: 'Internal Server Error', message: 'Internal Server Error' },
+    });
     expect(await stop(server, 'SIGTERM')).toBe(0);
     expect(server.output().stdout).toContain('error: Error: express-token-required/redis: Redis ');
     expect(server.output().stdout).toContain('SIGTERM: closing the server, the database and the Redis client\nclosed\n');
   }, 30_000);
 
   it('never prints the password of REDIS_URL', async () => {
-    const server = launch({ DATABASE_PATH: join(temp.dir, 'pw', 'api.db'), SECRET_KEY, ADMIN_PASSWORD: 'change-me-please', REDIS_URL: `redis://default:hunter2-secret@127.0.0.1:${String(redis.port)}` });
+    const server = launch({
+      DATABASE_PATH: join(temp.dir, 'pw', 'api.db'),
+      SECRET_KEY,
+      ADMIN_PASSWORD: 'change-me-please',
+      REDIS_URL: `redis://default:hunter2-secret@127.0.0.1:${String(redis.port)}`,
+    });
     await server.listening;
     expect(server.output().stdout).toContain(`revoked tokens in Redis at redis://127.0.0.1:${String(redis.port)})`);
     expect(await stop(server, 'SIGTERM')).toBe(0);
@@ -80,15 +107,27 @@ describe('server.ts with REDIS_URL', () => {
   }, 30_000);
 
   it.each([
-    ['a REDIS_URL that is not a Redis URL', () => Promise.resolve('http://user:hunter2@example.com'), 'error: REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379\n'],
-    ['a Redis that does not answer', async () => `redis://:hunter2@127.0.0.1:${String(await freePort())}`, /^error: cannot connect to Redis at REDIS_URL: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/],
-  ])('exits 1 with only a clear message on %s, never the password', async (name, url, message) => {
-    const server = launch({ DATABASE_PATH: join(temp.dir, name.replaceAll(' ', '-'), 'api.db'), SECRET_KEY, REDIS_URL: await url() });
-    await expect(server.listening).rejects.toThrow(/^server exited with 1 before listening/);
-    const { stdout, stderr } = server.output();
-    expect(stdout).toBe('');
-    if (typeof message === 'string') expect(stderr).toBe(message);
-    else expect(stderr).toMatch(message);
-    expect(stderr).not.toContain('hunter2');
-  }, 30_000);
+    [
+      'a REDIS_URL that is not a Redis URL',
+      () => Promise.resolve('http://user:hunter2@example.com'),
+      'error: REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379\n',
+    ],
+    [
+      'a Redis that does not answer',
+      async () => `redis://:hunter2@127.0.0.1:${String(await freePort())}`,
+      /^error: cannot connect to Redis at REDIS_URL: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/,
+    ],
+  ])(
+    'exits 1 with only a clear message on %s, never the password',
+    async (name, url, message) => {
+      const server = launch({ DATABASE_PATH: join(temp.dir, name.replaceAll(' ', '-'), 'api.db'), SECRET_KEY, REDIS_URL: await url() });
+      await expect(server.listening).rejects.toThrow(/^server exited with 1 before listening/);
+      const { stdout, stderr } = server.output();
+      expect(stdout).toBe('');
+      if (typeof message === 'string') expect(stderr).toBe(message);
+      else expect(stderr).toMatch(message);
+      expect(stderr).not.toContain('hunter2');
+    },
+    30_000,
+  );
 });

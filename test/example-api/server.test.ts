@@ -12,8 +12,10 @@ afterAll(() => {
   temp.remove();
 });
 
-
-async function json(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: unknown }> {
+async function json(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, { ...init, headers: { 'Content-Type': 'application/json', ...init.headers } });
   return { status: res.status, body: await res.json() };
 }
@@ -40,7 +42,9 @@ describe('server.ts', () => {
     expect(stdout + stderr).not.toContain(token);
     // No SECRET_KEY: a secret was made, kept beside the database, and the user was told.
     const secretFile = join(temp.dir, 'nested', 'data', 'secret-key');
-    expect(stderr).toBe(`warning: SECRET_KEY is not set; using the secret generated in ${secretFile} (kept so that tokens survive restarts). Set SECRET_KEY in production.\n`);
+    expect(stderr).toBe(
+      `warning: SECRET_KEY is not set; using the secret generated in ${secretFile} (kept so that tokens survive restarts). Set SECRET_KEY in production.\n`,
+    );
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
     expect(statSync(dbPath).isFile()).toBe(true);
   }, 30_000);
@@ -50,7 +54,10 @@ describe('server.ts', () => {
     const url = await server.listening;
     expect(await json(`${url}/items/1`)).toEqual({ status: 200, body: expect.objectContaining({ name: 'apple' }) });
     expect(subOf(token)).toMatch(UUID);
-    expect(await json(`${url}/me`, { headers: { token } })).toEqual({ status: 200, body: { id: subOf(token), username: 'admin', admin: true } });
+    expect(await json(`${url}/me`, { headers: { token } })).toEqual({
+      status: 200,
+      body: { id: subOf(token), username: 'admin', admin: true },
+    });
     expect(await stop(server, 'SIGINT')).toBe(0);
     expect(server.output().stdout).toContain('note: ADMIN_PASSWORD is only used when the database is first created\n');
     expect(server.output().stdout).toContain('SIGINT: closing the server and the database\nclosed\n');
@@ -79,13 +86,17 @@ describe('server.ts', () => {
     ['a bad PORT', { PORT: 'eighty' }, 'error: PORT must be a port number from 0 to 65535 (got "eighty")\n'],
     ['a short SECRET_KEY', { SECRET_KEY: 'short' }, /^error: express-token-required: secret must be at least 32 bytes for HS256 \(got 5\)/],
     ['a short ADMIN_PASSWORD', { ADMIN_PASSWORD: 'short' }, 'error: ADMIN_PASSWORD: Password must be 8 to 1024 characters\n'],
-  ])('exits 1 with only a clear message on %s', async (name, env, message) => {
-    const dir = join(temp.dir, name.replaceAll(' ', '-'));
-    const server = launch({ DATABASE_PATH: join(dir, 'api.db'), SECRET_KEY: 'k'.repeat(64), ...env });
-    await expect(server.listening).rejects.toThrow(/^server exited with 1 before listening/);
-    const { stdout, stderr } = server.output();
-    expect(stdout).toBe('');
-    if (typeof message === 'string') expect(stderr).toBe(message);
-    else expect(stderr).toMatch(message);
-  }, 30_000);
+  ])(
+    'exits 1 with only a clear message on %s',
+    async (name, env, message) => {
+      const dir = join(temp.dir, name.replaceAll(' ', '-'));
+      const server = launch({ DATABASE_PATH: join(dir, 'api.db'), SECRET_KEY: 'k'.repeat(64), ...env });
+      await expect(server.listening).rejects.toThrow(/^server exited with 1 before listening/);
+      const { stdout, stderr } = server.output();
+      expect(stdout).toBe('');
+      if (typeof message === 'string') expect(stderr).toBe(message);
+      else expect(stderr).toMatch(message);
+    },
+    30_000,
+  );
 });

@@ -21,7 +21,10 @@ describe('readConfig', () => {
 
   it('reads HOST, PORT and DATABASE_PATH', () => {
     expect(readConfig({ HOST: '0.0.0.0', PORT: '8080', DATABASE_PATH: '/srv/db/app.sqlite' })).toEqual({
-      host: '0.0.0.0', port: 8080, databasePath: '/srv/db/app.sqlite', dataDir: '/srv/db',
+      host: '0.0.0.0',
+      port: 8080,
+      databasePath: '/srv/db/app.sqlite',
+      dataDir: '/srv/db',
     });
     expect(readConfig({ PORT: '0' }).port).toBe(0);
   });
@@ -38,7 +41,9 @@ describe('readConfig', () => {
   });
 
   it.each([['localhost:6379'], ['http://127.0.0.1:6379'], ['redis//:secret-pw@host']])('refuses REDIS_URL=%s without echoing it', (url) => {
-    expect(() => readConfig({ REDIS_URL: url })).toThrow(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL, e\.g\. redis:\/\/127\.0\.0\.1:6379$/);
+    expect(() => readConfig({ REDIS_URL: url })).toThrow(
+      /^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL, e\.g\. redis:\/\/127\.0\.0\.1:6379$/,
+    );
   });
 });
 

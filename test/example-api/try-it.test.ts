@@ -42,9 +42,14 @@ beforeAll(async () => {
   server = launch({ DATABASE_PATH: join(temp.dir, 'data', 'api.db'), ADMIN_PASSWORD: adminPassword });
   const url = await server.listening;
   // One shell for all steps, as a reader pastes them one after another: TOKEN=… carries over.
-  const script = STEPS.map((step, i) => `printf '\\n@@${String(i)}@@\\n'\n${step.command.replaceAll('http://127.0.0.1:3000', url)}`).join('\n');
+  const script = STEPS.map((step, i) => `printf '\\n@@${String(i)}@@\\n'\n${step.command.replaceAll('http://127.0.0.1:3000', url)}`).join(
+    '\n',
+  );
   const stdout = execFileSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
-  outputs = stdout.split(/\n@@\d+@@\n/).slice(1).map((output) => output.trim());
+  outputs = stdout
+    .split(/\n@@\d+@@\n/)
+    .slice(1)
+    .map((output) => output.trim());
 }, 60_000);
 
 afterAll(async () => {
@@ -66,7 +71,10 @@ describe('README.md, Try it', () => {
   });
 
   it.skipIf(!hasCurl).each(STEPS.map((step, i) => [step.command, i, step.expected] as const))('%s', (_command, i, expected) => {
-    const pattern = expected.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+    const pattern = expected
+      .split('…')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
     expect(outputs[i]).toMatch(new RegExp(`^${pattern}$`));
   });
 });

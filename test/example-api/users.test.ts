@@ -25,7 +25,11 @@ async function expectForbidden(req: ReturnType<Api['client']['get']>): Promise<v
 
 describe('GET /me', () => {
   it('answers the token’s user, without password hash or salt', async () => {
-    expect((await api.client.get('/me').set('token', tokenFor(api.adminId)).expect(200)).body).toEqual({ id: api.adminId, username: 'admin', admin: true });
+    expect((await api.client.get('/me').set('token', tokenFor(api.adminId)).expect(200)).body).toEqual({
+      id: api.adminId,
+      username: 'admin',
+      admin: true,
+    });
     expect(api.adminId).toMatch(UUID);
   });
 
@@ -43,7 +47,11 @@ describe('GET /me', () => {
 
 describe('POST /users (admins only)', () => {
   it('creates a user with 201 and a Location; the user can log in and is no admin', async () => {
-    const res = await api.client.post('/users').set('token', tokenFor(api.adminId)).send({ username: 'bob', password: 'bob-secret-1' }).expect(201);
+    const res = await api.client
+      .post('/users')
+      .set('token', tokenFor(api.adminId))
+      .send({ username: 'bob', password: 'bob-secret-1' })
+      .expect(201);
     const { id } = res.body as { id: string };
     expect(id).toMatch(UUID);
     expect(id).not.toBe(api.adminId);
@@ -66,7 +74,11 @@ describe('POST /users (admins only)', () => {
 
   it.each([['bob'], ['BOB']])('answers an existing name (%s) with 409', async (name) => {
     await addUser(api, 'bob');
-    const res = await api.client.post('/users').set('token', tokenFor(api.adminId)).send({ username: name, password: 'another-password' }).expect(409);
+    const res = await api.client
+      .post('/users')
+      .set('token', tokenFor(api.adminId))
+      .send({ username: name, password: 'another-password' })
+      .expect(409);
     expect(res.body).toEqual(envelope(409, 'Conflict', 'User already exists'));
   });
 
@@ -122,7 +134,11 @@ describe('DELETE /users/:name (admins only)', () => {
     const newBob = await addUser(api, 'bob');
     expect(new Set([bob, carol, newBob, api.adminId]).size).toBe(4);
     expect((await api.client.get('/me').set('token', tokenFor(bob)).expect(401)).body).toEqual(ENVELOPE.noUser);
-    expect((await api.client.get('/me').set('token', tokenFor(newBob)).expect(200)).body).toEqual({ id: newBob, username: 'bob', admin: false });
+    expect((await api.client.get('/me').set('token', tokenFor(newBob)).expect(200)).body).toEqual({
+      id: newBob,
+      username: 'bob',
+      admin: false,
+    });
   });
 
   it('deletes whatever the case of the name', async () => {
@@ -132,7 +148,9 @@ describe('DELETE /users/:name (admins only)', () => {
   });
 
   it('answers an unknown name with 404', async () => {
-    expect((await api.client.delete('/users/nobody').set('token', tokenFor(api.adminId)).expect(404)).body).toEqual(envelope(404, 'Not Found', 'User not found'));
+    expect((await api.client.delete('/users/nobody').set('token', tokenFor(api.adminId)).expect(404)).body).toEqual(
+      envelope(404, 'Not Found', 'User not found'),
+    );
   });
 
   it.each([['admin'], ['Admin']])('keeps the admin from deleting their own account (%s): 409', async (name) => {
