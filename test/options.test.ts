@@ -121,6 +121,17 @@ describe('tokenRequired() refuses a broken configuration with a TypeError', () =
     ['a fractional maxTokenLength', { secret: SECRET, maxTokenLength: 10.5 }, /'maxTokenLength' must be an integer/],
     ['a maxAge without a unit', { secret: SECRET, maxAge: '60' }, /'maxAge' must be a number of seconds or a string with a unit/],
     ['a maxAge with an unknown unit', { secret: SECRET, maxAge: '2 fortnights' }, /'maxAge'/],
+    // A unit must be the table's own: Object.prototype's names would make a NaN maxAge that checks nothing.
+    [
+      'a maxAge in "constructor" units',
+      { secret: SECRET, maxAge: '1 constructor' },
+      /option 'maxAge' must be a number of seconds or a string with a unit/,
+    ],
+    [
+      'a maxAge in "toString" units',
+      { secret: SECRET, maxAge: '1 toString' },
+      /option 'maxAge' must be a number of seconds or a string with a unit/,
+    ],
     ['a zero maxAge', { secret: SECRET, maxAge: 0 }, /'maxAge' must be more than 0/],
     ['a numeric issuer', { secret: SECRET, issuer: 5 }, /'issuer' must be a non-empty string/],
     ['an empty audience array', { secret: SECRET, audience: [] }, /'audience' must be a non-empty string or a non-empty array/],

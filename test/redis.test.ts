@@ -147,6 +147,14 @@ describe('revocation shared through Redis', () => {
     expect(await ttlOf(redis, 'window')).toEqual({ pexpiretime: expected(exp), exists: 1 });
   });
 
+  it('keeps a token whose exp is past what Redis can store (1e20) revoked for good, rather than failing', async () => {
+    const redis = await connect();
+    const store = new RedisRevocationStore(redis);
+    await store.revoke({ jti: 'far', exp: 1e20 });
+    expect(await redis.pTTL(`${PREFIX}far`)).toBe(-1);
+    await expect(store.isRevoked({ jti: 'far' })).resolves.toBe(true);
+  });
+
   it('lets a revoke call override the store-wide clockTolerance', async () => {
     const redis = await connect();
     const exp = now() + 60;

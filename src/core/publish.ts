@@ -1,5 +1,6 @@
 // publicJwks: the public keys of a signer as a JSON Web Key Set (RFC 7517 §5), for a service
 // to serve at /.well-known/jwks.json. Built from the same options as signToken.
+import { onlyKeyOption } from './keys/key-option.js';
 import { algorithmOption, fitting, signingKey } from './keys/signing-key.js';
 import { resolveKeyRing } from './keys/key-ring.js';
 import { publicJwkOf } from './keys/thumbprint.js';
@@ -20,13 +21,17 @@ import type { JsonWebKey, JsonWebKeySet, PublicJwksOptions } from './key-types.j
  */
 export function publicJwks(options: PublicJwksOptions): JsonWebKeySet {
   const record = entryOptions(options, 'publicJwks()');
-  if (record.keys === undefined) {
-    if (record.privateKey === undefined) throw configError(`publicJwks() needs 'privateKey' or 'keys'`);
+  const given = onlyKeyOption(record, ['privateKey', 'keys']);
+  if (given === undefined) throw configError(`publicJwks() needs 'privateKey' or 'keys', as signToken takes them`);
+  if (given === 'privateKey') {
     const { key, algorithm, kid } = signingKey(record);
     return { keys: [{ ...publicJwkOf(key), kid: kid!, alg: algorithm, use: 'sig' } as JsonWebKey] };
   }
   const algorithm = algorithmOption(record);
   const ring = resolveKeyRing(record.keys, algorithm && [algorithm]);
+  if (record.keyid !== undefined) {
+    throw configError(`option 'keyid' cannot be used with 'keys': each key's kid in the ring is published`);
+  }
   const keys: JsonWebKey[] = [];
   for (const [kid, entry] of ring.entries) {
     if (entry.verify.key.type === 'secret') continue;

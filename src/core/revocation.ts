@@ -55,7 +55,8 @@ export function lookupId(payload: TokenPayload): string | undefined {
  * seconds (`now = floor(Date.now() / 1000)`) and accepts while `now < exp + clockTolerance`,
  * so that second is `ceil(exp + clockTolerance)`: a fractional `exp` (Python's
  * `time.time() + 3600`) is rounded up, never down. `undefined` for a token without `exp`
- * (kept for good); a TypeError for an `exp` that is not a finite number.
+ * (kept for good), as for one whose time is past what a store can hold; a TypeError for an
+ * `exp` that is not a finite number.
  */
 export function revocationExpiry(payload: TokenPayload, clockTolerance = 0): number | undefined {
   const { exp } = payload;
@@ -63,7 +64,9 @@ export function revocationExpiry(payload: TokenPayload, clockTolerance = 0): num
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     throw configError(`cannot revoke a token whose 'exp' is not a number of seconds (got ${describeValue(exp)})`);
   }
-  return Math.ceil(exp + clockTolerance) * 1000;
+  const at = Math.ceil(exp + clockTolerance) * 1000;
+  // Past 2^53 ms (year 287,396) no store can hold the time (Redis's PXAT refuses it): kept for good.
+  return Number.isSafeInteger(at) ? at : undefined;
 }
 
 /** The tolerance of one `revoke` call: its own option, else the store's default. */

@@ -21,6 +21,18 @@ function options(algorithm: Algorithm, key: KeyObject) {
   }
 }
 
+const MODULUS_BYTES = new WeakMap<KeyObject, number>();
+
+/** The RSA modulus of a key, in bytes (read once per key: `asymmetricKeyDetails` builds an object). */
+function modulusBytes(key: KeyObject): number {
+  let bytes = MODULUS_BYTES.get(key);
+  if (bytes === undefined) {
+    bytes = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+    MODULUS_BYTES.set(key, bytes);
+  }
+  return bytes;
+}
+
 /** The base64url signature of a signing input (`header.payload`). */
 export function sign(algorithm: Algorithm, key: KeyObject, signingInput: string): string {
   if (ALGORITHMS[algorithm].family === 'HMAC') return hmac(algorithm as AlgorithmOf<'HMAC'>, key, signingInput);
@@ -32,7 +44,7 @@ export function sign(algorithm: Algorithm, key: KeyObject, signingInput: string)
  * Whether `signature` (base64url text) is a valid signature of `signingInput` under `key`.
  * The text must be canonical base64url (re-encoding its bytes gives the same text), so that
  * no two spellings of one signature verify; an ECDSA signature must have its fixed length
- * (a DER-encoded one never does).
+ * (a DER-encoded one never does), and an RSA one the length of the modulus.
  */
 export function verifySignature(algorithm: Algorithm, key: KeyObject, signingInput: string, signature: string): boolean {
   const spec = ALGORITHMS[algorithm];
@@ -40,6 +52,9 @@ export function verifySignature(algorithm: Algorithm, key: KeyObject, signingInp
   const bytes = Buffer.from(signature, 'base64url');
   if (bytes.toString('base64url') !== signature) return false;
   if (spec.family === 'ECDSA' && bytes.length !== spec.signatureBytes) return false;
+  // RFC 8017 §8.1.2, §8.2.2: an RSA signature is exactly as long as the modulus. OpenSSL's PSS
+  // check also takes one without its leading zero bytes: a second spelling of one signature.
+  if ((spec.family === 'RSASSA-PSS' || spec.family === 'RSASSA-PKCS1-v1_5') && bytes.length !== modulusBytes(key)) return false;
   const { hash, key: verifyingKey } = options(algorithm, key);
   try {
     return verifyWith(hash, Buffer.from(signingInput), verifyingKey, bytes);

@@ -1,7 +1,7 @@
 // The example API on a full disk: a failed write is never answered as a success.
 // On a real, full file system (a small tmpfs the test mounts, so it needs root), on Express 5 and Express 4.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmdirSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,8 +10,22 @@ import type { Item } from '../../examples/api/db.js';
 import { EXPRESS } from '../helpers/app.js';
 import { addUser, ADMIN_PASSWORD, envelope, login, startApi, storedUsernames, tokenFor, type Api } from './helpers.js';
 
-const IS_ROOT = process.getuid?.() === 0;
-const SKIPPED = 'skipped: mounting a tmpfs needs root (run the tests as root to fill a real file system)';
+/** Whether this process may mount a tmpfs: root, and (in a container) the right to mount. Tried once, on a scratch folder. */
+function canMount(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = mkdtempSync(join(tmpdir(), 'mount-probe-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}
+const IS_ROOT = canMount();
+const SKIPPED = 'skipped: mounting a tmpfs needs root with the right to mount (run the tests as root to fill a real file system)';
 if (!IS_ROOT) console.warn(`test/example-api/full-disk.test.ts: ${SKIPPED}`);
 
 const FAILED = envelope(500, 'Internal Server Error', 'Internal Server Error');

@@ -40,12 +40,18 @@ export function asymmetricAlgorithms(key: KeyObject, name: string): KeyAlgorithm
       throw configError(`${name} is a ${String(bits)}-bit RSA key; RSA keys need at least ${String(MIN_RSA_BITS)} bits (RFC 7518 §3.3)`);
     }
     if (type === 'rsa') return { allowed: [...algorithmsOf('RSASSA-PKCS1-v1_5'), ...algorithmsOf('RSASSA-PSS')], preferred: 'RS256' };
-    // An RSA-PSS key whose parameters fix a hash can only sign with that hash.
-    const pss = algorithmsOf('RSASSA-PSS').filter(
-      (alg) => details.hashAlgorithm === undefined || ALGORITHMS[alg].hash === details.hashAlgorithm,
-    );
-    if (pss.length === 0)
-      throw configError(`${name} is an RSA-PSS key restricted to ${describeValue(details.hashAlgorithm)}, which no PS algorithm uses`);
+    // An RSA-PSS key whose parameters fix a hash, an MGF1 hash or a minimum salt fits only the PS
+    // algorithms that use them: RFC 7518 §3.5 is MGF1 with the same hash, a salt as long as the hash.
+    const pss = algorithmsOf('RSASSA-PSS').filter((alg) => {
+      const { hash, saltLength } = ALGORITHMS[alg];
+      const mgf1 = details.mgf1HashAlgorithm ?? details.hashAlgorithm ?? hash;
+      return (details.hashAlgorithm ?? hash) === hash && mgf1 === hash && (details.saltLength ?? 0) <= saltLength;
+    });
+    if (pss.length === 0) {
+      throw configError(
+        `${name} is an RSA-PSS key whose parameters (hash ${describeValue(details.hashAlgorithm)}, MGF1 ${describeValue(details.mgf1HashAlgorithm)}, salt ${describeValue(details.saltLength)}) fit no PS algorithm: RFC 7518 §3.5 uses MGF1 with the same hash and a salt as long as the hash`,
+      );
+    }
     return { allowed: pss, preferred: pss[0]! };
   }
   if (type === 'ec') {

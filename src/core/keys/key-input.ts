@@ -42,7 +42,10 @@ export function loadKey(value: unknown, name: string, forms: string): LoadedKey 
     const { kid, alg, use, key_ops } = value;
     return { key: readJwk(value, name), jwk: { kid, alg, use, key_ops } };
   }
-  throw configError(`${name} must be ${forms} (got ${describeValue(value)})`);
+  // Never the text itself: a secret given in the wrong place would end up in logs.
+  const got =
+    typeof value === 'string' ? 'a string that is no PEM' : value instanceof Uint8Array ? 'bytes that are no PEM' : describeValue(value);
+  throw configError(`${name} must be ${forms} (got ${got})`);
 }
 
 function readPem(text: string, name: string): KeyObject {
@@ -66,4 +69,24 @@ function readJwk(jwk: JsonWebKey, name: string): KeyObject {
   } catch {
     throw configError(`${name} is not a JWK that node:crypto can read (kty ${describeValue(jwk.kty)})`);
   }
+}
+
+/** Whether bytes parse as a DER SubjectPublicKeyInfo, PKCS#8 or PKCS#1 key (a DER SEQUENCE first, so secrets are cheap to rule out). */
+export function isDerKey(bytes: Buffer): boolean {
+  if (bytes[0] !== 0x30) return false;
+  const attempts = [
+    () => createPublicKey({ key: bytes, format: 'der', type: 'spki' }),
+    () => createPublicKey({ key: bytes, format: 'der', type: 'pkcs1' }),
+    () => createPrivateKey({ key: bytes, format: 'der', type: 'pkcs8' }),
+    () => createPrivateKey({ key: bytes, format: 'der', type: 'pkcs1' }),
+    () => createPrivateKey({ key: bytes, format: 'der', type: 'sec1' }),
+  ];
+  return attempts.some((attempt) => {
+    try {
+      attempt();
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }

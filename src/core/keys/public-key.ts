@@ -4,7 +4,7 @@ import { PUBLIC_KEY_ALGORITHMS, type Algorithm } from '../algorithms.js';
 import { configError, describeValue } from '../options/validate.js';
 import type { PublicKeyResolver } from '../key-types.js';
 import { allowedBy, asymmetricAlgorithms, narrowByJwk, type BoundKey } from './bind.js';
-import { isPem, loadKey } from './key-input.js';
+import { isDerKey, isPem, loadKey } from './key-input.js';
 import type { ResolverKeys, StaticKeys } from './keys.js';
 import { thumbprint } from './thumbprint.js';
 
@@ -15,6 +15,11 @@ const FORMS = 'a PEM (string or Buffer), an X.509 certificate PEM, a public JWK 
  * a TypeError, since a verifier needs neither. Its id is the JWK's `kid`, else its thumbprint.
  */
 export function verifyingKey(value: unknown, configured: readonly Algorithm[] | undefined, name: string): BoundKey {
+  if (value instanceof Uint8Array && isDerKey(Buffer.from(value))) {
+    throw configError(
+      `${name} is a DER-encoded key; pass it as a PEM or a KeyObject (createPublicKey({ key, format: 'der', type: 'spki' }))`,
+    );
+  }
   if ((typeof value === 'string' || value instanceof Uint8Array) && !isPem(value)) {
     throw configError(`${name} is not a PEM key; a shared secret goes in option 'secret', never in 'publicKey'`);
   }

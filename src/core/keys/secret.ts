@@ -5,6 +5,7 @@ import { ALGORITHMS, algorithmsOf, type Algorithm, type AlgorithmOf } from '../a
 import { configError, describeValue } from '../options/validate.js';
 import type { SecretResolver } from '../key-types.js';
 import type { BoundKey } from './bind.js';
+import { isDerKey } from './key-input.js';
 import type { ResolverKeys, StaticKeys } from './keys.js';
 
 const GENERATE = `generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))"`;
@@ -95,6 +96,7 @@ export function toKeyObject(
 
 /** Key-confusion guard: a PEM block or a JWK/JWKS used as an HMAC secret is a configuration mistake. */
 function rejectKeyMaterial(bytes: Buffer, name: string): void {
+  if (isDerKey(bytes)) throw configError(`${name} looks like a DER-encoded key; HMAC needs a shared secret, never public-key material`);
   const text = bytes.toString('latin1');
   if (text.includes('-----BEGIN')) {
     throw configError(`${name} looks like a PEM key; HMAC needs a shared secret, never public-key material`);

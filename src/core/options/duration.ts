@@ -39,7 +39,9 @@ export function parseDuration(value: unknown, name: string): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   if (typeof value === 'string') {
     const match = DURATION.exec(value.trim());
-    const perUnit = match && SECONDS_PER_UNIT[match[2]!.toLowerCase()];
+    const unit = match?.[2]!.toLowerCase();
+    // Own units only: `'1 constructor'` must not find Object.prototype.constructor (a NaN maxAge would check nothing).
+    const perUnit = unit !== undefined && Object.hasOwn(SECONDS_PER_UNIT, unit) ? SECONDS_PER_UNIT[unit] : undefined;
     if (match && perUnit) return Number(match[1]) * perUnit;
   }
   throw configError(
