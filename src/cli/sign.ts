@@ -1,5 +1,5 @@
 import { signToken } from '../core/sign.js';
-import { DEFAULT_ALGORITHM, algorithmList, type Algorithm } from '../core/algorithms.js';
+import { ALGORITHM_NAMES, DEFAULT_ALGORITHM, algorithmList, type Algorithm } from '../core/algorithms.js';
 import { asUsageError, claimsFrom, durationFrom, oneOrMany, parseCommand } from './args.js';
 import { EXIT, PROGRAM, type Command } from './io.js';
 import { keyNames, signKeyFrom } from './keys.js';
@@ -26,7 +26,8 @@ Options:
   --aud AUDIENCE     audience (aud); repeat it for several
   --claim KEY=VALUE  any other claim; repeat it for several. VALUE is read as JSON
                      when it parses (42, true, null, ["a","b"]), else as a string
-  --alg ALG          ${algorithmList()}
+  --alg ALG          ${ALGORITHM_NAMES.slice(0, 6).join(', ')},
+                     ${algorithmList(ALGORITHM_NAMES.slice(6))}
                      (default: ${DEFAULT_ALGORITHM} with a secret; with a key, the key's own:
                      a JWK's alg, else ES256/ES384/ES512 by curve, RS256 for RSA,
                      EdDSA for Ed25519/Ed448)
