@@ -14,7 +14,7 @@ describe.each(EXPRESS)('%s: a publicKey resolver', (_name, express) => {
       seen.push([header.kid, payload.sub]);
       return header.kid === 'ec' ? spkiPem(KEYS.p256) : undefined;
     };
-    const { client, handled } = createApp(express, tokenRequired({ publicKey } as TokenRequiredOptions));
+    const { client, handled } = createApp(express, tokenRequired({ publicKey }));
     await client
       .get('/protected')
       .set('token', pkToken('ES256', KEYS.p256.privateKey, {}, { kid: 'ec' }))
@@ -32,7 +32,7 @@ describe.each(EXPRESS)('%s: a publicKey resolver', (_name, express) => {
   });
 
   it("refuses a token whose alg its key may not verify (ES384 for a P-256 key): 401, never the key's choice", async () => {
-    const { client } = createApp(express, tokenRequired({ publicKey: () => KEYS.p256.publicKey } as TokenRequiredOptions));
+    const { client } = createApp(express, tokenRequired({ publicKey: () => KEYS.p256.publicKey }));
     const res = await client.get('/protected').set('token', pkToken('ES384', KEYS.p384.privateKey)).expect(401);
     expect(res.body).toEqual(ENVELOPE.invalid);
   });
@@ -43,7 +43,7 @@ describe.each(EXPRESS)('%s: a publicKey resolver', (_name, express) => {
     ['a secp256k1 key', () => KEYS.secp256k1.publicKey],
     ['a shared secret', () => 's'.repeat(64)],
   ])('hands a returned key that breaks the rules (%s) to the error handler as a TypeError: 500', async (_case, key) => {
-    const { client, handled, errors } = createApp(express, tokenRequired({ publicKey: key } as TokenRequiredOptions));
+    const { client, handled, errors } = createApp(express, tokenRequired({ publicKey: key }));
     const res = await client.get('/protected').set('token', pkToken('ES256', KEYS.p256.privateKey)).expect(500);
     expect(res.body).toEqual({ error: 'handler' });
     expect(errors).toHaveLength(1);
@@ -54,7 +54,7 @@ describe.each(EXPRESS)('%s: a publicKey resolver', (_name, express) => {
 
   it('is asked on every cache hit, and a withdrawn key stops the cached token', async () => {
     let key: PublicKeyInput | undefined = KEYS.ed25519.publicKey;
-    const { client } = createApp(express, tokenRequired({ publicKey: () => key, cache: true } as TokenRequiredOptions));
+    const { client } = createApp(express, tokenRequired({ publicKey: () => key, cache: true }));
     const token = pkToken('EdDSA', KEYS.ed25519.privateKey);
     await client.get('/protected').set('token', token).expect(200);
     await client.get('/protected').set('token', token).expect(200);
@@ -63,10 +63,7 @@ describe.each(EXPRESS)('%s: a publicKey resolver', (_name, express) => {
   });
 
   it('names itself when it does not settle within hookTimeout', async () => {
-    const { client, errors } = createApp(
-      express,
-      tokenRequired({ publicKey: () => new Promise(() => undefined), hookTimeout: 30 } as TokenRequiredOptions),
-    );
+    const { client, errors } = createApp(express, tokenRequired({ publicKey: () => new Promise(() => undefined), hookTimeout: 30 }));
     await client.get('/protected').set('token', pkToken('ES256', KEYS.p256.privateKey)).expect(500);
     expect((errors[0] as Error).message).toBe('express-token-required: the publicKey resolver did not settle within 30 ms (hookTimeout)');
   });
