@@ -208,3 +208,44 @@ describe.each(EXPRESS)('%s: claims through the middleware', (_name, express) => 
     expect(res.body).toEqual(ENVELOPE.expired);
   });
 });
+
+describe.each(EXPRESS)('%s: the typ header (RFC 9068 §2.1, RFC 8725 §3.11)', (_name, express) => {
+  it.each<[string, string, Record<string, unknown>, 200 | 401]>([
+    ['the same typ', 'at+jwt', { typ: 'at+jwt' }, 200],
+    ['another case', 'at+jwt', { typ: 'AT+JWT' }, 200],
+    ['with application/ on the token', 'at+jwt', { typ: 'application/at+jwt' }, 200],
+    ['with application/ in the option', 'application/at+jwt', { typ: 'AT+JWT' }, 200],
+    ['another typ', 'at+jwt', { typ: 'JWT' }, 401],
+    ['a typ that only starts alike', 'at+jwt', { typ: 'at+jwt2' }, 401],
+    ['no typ', 'at+jwt', { typ: undefined }, 401],
+    ['a typ that is not a string', 'at+jwt', { typ: ['at+jwt'] }, 401],
+  ])('typ %j: %s', async (_case, typ, header, status) => {
+    const { client, handled } = createApp(express, { typ });
+    const res = await client.get('/protected').set('token', validToken({}, { header })).expect(status);
+    expect(handled).toHaveLength(status === 200 ? 1 : 0);
+    if (status === 401) expect(res.body).toEqual(ENVELOPE.invalid);
+  });
+
+  it('is not checked when not given: a token without typ, or with any, passes', async () => {
+    const { client } = createApp(express, {});
+    await client
+      .get('/protected')
+      .set('token', validToken({}, { header: { typ: undefined } }))
+      .expect(200);
+    await client
+      .get('/protected')
+      .set('token', validToken({}, { header: { typ: 'dpop+jwt' } }))
+      .expect(200);
+  });
+});
+
+describe('the typ refusal', () => {
+  it('names what was expected in its cause', async () => {
+    const refused = verifyToken(validToken(), { secret: SECRET, typ: 'at+jwt' });
+    await expect(refused).rejects.toMatchObject({ reason: 'token_invalid', cause: { message: 'jwt typ invalid. expected: at+jwt' } });
+  });
+
+  it('refuses an empty typ option at start-up', async () => {
+    await expect(verifyToken(validToken(), { secret: SECRET, typ: '' })).rejects.toThrow(/option 'typ' must be a non-empty string/);
+  });
+});

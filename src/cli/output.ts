@@ -2,10 +2,11 @@
 import { Refused } from './io.js';
 
 // C0 controls but the newline (the pretty-print's own), DEL, C1 controls (U+009B is a one-byte
-// CSI), and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+// CSI), the bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F,
+// U+202A–U+202E, U+2066–U+2069) and the line and paragraph separators (U+2028, U+2029),
 // which reorder what follows them on the line ("Trojan Source").
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * `text` with every character that could move the cursor, recolour or reorder the terminal

@@ -3,7 +3,7 @@
 import jwt from 'jsonwebtoken';
 import { TokenError } from './errors.js';
 import type { Jws } from './jws.js';
-import type { VerifyConfig } from './options/verify-options.js';
+import { mediaType, type VerifyConfig } from './options/verify-options.js';
 import type { TokenPayload } from './types.js';
 
 /**
@@ -34,6 +34,10 @@ export function verifyClaims({ header, payload }: Jws, config: VerifyConfig): To
     if (typeof iat !== 'number') throw invalid('iat required when maxAge is specified');
     if (!Number.isFinite(iat)) throw invalid('invalid iat value');
     if (now >= iat + config.maxAge + clockTolerance) throw expired('maxAge exceeded', iat + config.maxAge);
+  }
+  // RFC 8725 §3.11: explicit typing keeps one kind of token from being taken for another.
+  if (config.typ !== undefined && (typeof header.typ !== 'string' || mediaType(header.typ) !== config.typ)) {
+    throw invalid(`jwt typ invalid. expected: ${config.typ}`);
   }
   // RFC 7515 §4.1.11: we understand no extension, so any `crit` makes the token invalid.
   if ('crit' in header) throw invalid('crit is not supported');

@@ -47,6 +47,12 @@ export interface VerifyClaimOptions {
   audience?: string | readonly string[] | undefined;
   /** Required `sub`. Not checked by default. */
   subject?: string | undefined;
+  /**
+   * Required `typ` header, e.g. `'at+jwt'` for OAuth access tokens (RFC 9068 §2.1, RFC 8725 §3.11).
+   * Compared case-insensitively, with any `application/` prefix removed on both sides; a token
+   * with another `typ`, or none, is Invalid Token. Not checked by default.
+   */
+  typ?: string | undefined;
   /** Refuse tokens whose `iat` is older than this (Token expired). Not checked by default. */
   maxAge?: Duration | undefined;
   /** Seconds of clock skew allowed on `exp`, `nbf` and `maxAge`. Defaults to `0`. */

@@ -84,7 +84,7 @@ export function createVerifier(config: VerifyConfig): Verifier {
   async function verifyWithResolver(token: string, resolver: ResolverKeys, cached: Verified | undefined): Promise<TokenPayload> {
     const read = cached ?? decode(token);
     const key = await callHook(resolver.name, () => resolver.resolver(read.header as TokenHeader, read.payload), config.hookTimeout);
-    if (key === undefined || key === null) throw new TokenError('token_invalid');
+    if (key === undefined || key === null) throw invalid('no key: the resolver returned none');
     const bound = bindResolved(resolver, key);
     if (cached && (cached.key === bound.key || cached.key.equals(bound.key))) return cached.payload;
     return verifyWith(token, cached ? decode(token) : (read as Jws<TokenHeader>), [bound]);
@@ -102,18 +102,18 @@ export function createVerifier(config: VerifyConfig): Verifier {
       case 'kid': {
         // A missing or unknown `kid` is Invalid Token, never a fallback to the other keys.
         const key = typeof kid === 'string' ? known.byKid.get(kid) : undefined;
-        if (key === undefined) throw new TokenError('token_invalid');
+        if (key === undefined) throw invalid(kid === undefined ? 'no kid: a key ring needs one' : 'no key with this kid');
         return [key];
       }
       case 'set': {
         if (kid !== undefined) {
           const key = typeof kid === 'string' ? known.byKid.get(kid) : undefined;
-          if (key === undefined) throw new TokenError('token_invalid');
+          if (key === undefined) throw invalid('no key with this kid');
           return [key];
         }
         // Without a `kid`, only a set in which exactly one key may verify the token's `alg`.
         const fitting = known.keys.filter((key) => key.algorithms.includes(jws.header.alg as Algorithm));
-        if (fitting.length !== 1) throw new TokenError('token_invalid');
+        if (fitting.length !== 1) throw invalid(fitting.length === 0 ? 'invalid algorithm' : 'no kid, and several keys may verify its alg');
         return fitting;
       }
     }

@@ -41,7 +41,7 @@ describe('the README’s command line section', () => {
     ['verify', 'npx express-token-required verify "$TOKEN" --iss my-app', ['verify', 'TOKEN', '--iss', 'my-app']],
     ['a refusal', 'npx express-token-required verify "$TOKEN" --iss another-app', ['verify', 'TOKEN', '--iss', 'another-app']],
     ['decode', 'npx express-token-required decode "$TOKEN"', ['decode', 'TOKEN']],
-    ['--version', 'npx express-token-required --version', ['--version']],
+    ['--version', 'npx -- express-token-required --version', ['--version']],
   ])('shows what %s prints', async (_case, command, argv) => {
     const { token: made, asShown } = await token();
     const { stdout, stderr } = await call(

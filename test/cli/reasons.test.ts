@@ -1,8 +1,13 @@
 // Why verify refused a token, in words: the envelope's message, then the cause's.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { refusalLine } from '../../src/cli/reason.js';
-import { TokenError, type TokenErrorReason } from '../../src/index.js';
+import { publicJwks, signToken, TokenError, type TokenErrorReason } from '../../src/index.js';
+import { call } from './helpers.js';
 
 const AT = new Date('2026-01-01T01:00:00.000Z');
 
@@ -69,5 +74,17 @@ describe('refusalLine', () => {
     ],
   ])('words %s', (_case, reason, cause, tooLong, line) => {
     expect(refusalLine(new TokenError(reason, { cause }), tooLong)).toBe(line);
+  });
+});
+
+describe('reasons for a token no key is selected for', () => {
+  it('verify --jwks says when no key of the set has the token kid', async () => {
+    const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const dir = mkdtempSync(join(tmpdir(), 'reasons-'));
+    const jwks = join(dir, 'jwks.json');
+    writeFileSync(jwks, JSON.stringify(publicJwks({ privateKey: other.privateKey, keyid: 'other' })));
+    const token = signToken({ sub: '1' }, { privateKey: signer.privateKey, keyid: 'mine' });
+    expect(await call(['verify', token, '--jwks', jwks])).toEqual({ code: 1, stdout: '', stderr: 'Invalid Token: no key with this kid\n' });
   });
 });

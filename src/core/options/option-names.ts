@@ -17,6 +17,7 @@ const VERIFY = {
   issuer: 1,
   audience: 1,
   subject: 1,
+  typ: 1,
   maxAge: 1,
   clockTolerance: 1,
   requireExpiry: 1,

@@ -23,6 +23,8 @@ export interface VerifyConfig {
   readonly issuer: readonly string[] | undefined;
   readonly audience: readonly string[] | undefined;
   readonly subject: string | undefined;
+  /** Normalised: lower case, without `application/`. */
+  readonly typ: string | undefined;
   /** Seconds. */
   readonly maxAge: number | undefined;
   /** Seconds. */
@@ -45,6 +47,7 @@ export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>):
     issuer: asList(optionalStrings(record, 'issuer')),
     audience: asList(optionalStrings(record, 'audience')),
     subject: optionalString(record, 'subject'),
+    typ: mediaType(optionalString(record, 'typ')),
     maxAge,
     clockTolerance: optionalNumber(record, 'clockTolerance', 0, { min: 0, integer: false }),
     requireExpiry: optionalBoolean(record, 'requireExpiry', true),
@@ -93,6 +96,12 @@ function acceptedAlgorithms(keys: Keys, configured: readonly Algorithm[] | undef
     );
   }
   return Object.freeze(ALGORITHM_NAMES.filter((alg) => accepted.has(alg)));
+}
+
+/** RFC 7515 §4.1.9: a `typ` is a media type, compared without case and without `application/`. */
+export function mediaType(typ: string | undefined): string | undefined {
+  const lower = typ?.toLowerCase();
+  return lower?.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
 /** The `algorithms` option, or `undefined` when not given (each key then verifies its own default). */
