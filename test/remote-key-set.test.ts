@@ -161,6 +161,18 @@ describe('a failed first fetch', () => {
     await keySetFailure(remote({ timeout: 0.2 }).current(), 'no complete answer within 200 ms');
   });
 
+  it('a connection cut in the middle of the body is a KeySetError', async () => {
+    server.respond((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' }).write('{"keys":[', () => res.destroy());
+    });
+    await keySetFailure(remote().current(), 'reading its body failed');
+  });
+
+  it('an empty body (204) is not JSON', async () => {
+    server.respond((_req, res) => res.writeHead(204).end());
+    await keySetFailure(remote().current(), 'its body is not JSON');
+  });
+
   it('a server that refuses the connection is a KeySetError with its cause', async () => {
     server.respond((req) => req.socket.destroy());
     const error = await keySetFailure(remote().current(), 'the request failed');
