@@ -98,7 +98,9 @@ describe('fetching', () => {
       null,
       EC,
       { ...EC, kid: 'ec' },
+      publicJwk(KEYS.p256Other, { kid: 'ec' }),
       RSA,
+      publicJwk(KEYS.ed448),
       publicJwk(KEYS.ed448),
     ]);
     const set = new RemoteKeySet(new URL(server.url), resolveJwksOptions({}));
@@ -109,7 +111,8 @@ describe('fetching', () => {
       ['rsa', ['RS256']],
       [undefined, ['EdDSA']],
     ]);
-    expect(any.skipped).toBe(10);
+    expect(any.skipped).toBe(12);
+    expect(any.byKid.get('ec')!.key.equals(KEYS.p256.publicKey)).toBe(true);
     const es = await new RemoteKeySetConsumer(set, ['ES256', 'PS256']).current();
     expect(es.keys.map((key) => key.id)).toEqual(['ec']);
     expect(server.requests).toHaveLength(1);
@@ -198,6 +201,11 @@ describe('a failed first fetch', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('a Content-Length past maxBytes fails before any of the body is read', async () => {
+    server.respond((_req, res) => res.writeHead(200, { 'content-length': '524289' }).write('{"keys":[]}'));
+    await keySetFailure(remote({ timeout: 5 }).current(), 'its body is larger than jwksOptions.maxBytes (524288 bytes)');
+  });
+
   it('more keys than maxKeys is a failure, not a truncated set', async () => {
     const small = (n: number): unknown[] => Array.from({ length: n }, (_, i) => ({ ...ED, kid: `k${String(i)}` }));
     server.serve(small(101));
@@ -256,13 +264,23 @@ describe('the cache and refreshes', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('an unknown kid finds a key added since, after the cooldown', async () => {
+  it('an unknown kid in the cooldown still refreshes a set past cacheMaxAge', async () => {
+    const keys = remote({ cacheMaxAge: 10, cooldown: 60 });
+    await keys.current();
+    server.serve([RSA]);
+    at(10);
+    expect(kids(await keys.refreshForUnknownKid())).toEqual(['rsa']);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('an unknown kid finds a key added since, after the cooldown; concurrent misses share the refetch', async () => {
     const keys = remote({ cooldown: 30 });
     await keys.current();
     server.serve([EC, ED, RSA]);
     expect(kids(await keys.refreshForUnknownKid())).toEqual(['ec', 'ed']);
     at(30);
-    expect(kids(await keys.refreshForUnknownKid())).toEqual(['ec', 'ed', 'rsa']);
+    const all = await Promise.all(Array.from({ length: 20 }, async () => keys.refreshForUnknownKid()));
+    expect(all.map(kids)).toEqual(Array.from({ length: 20 }, () => ['ec', 'ed', 'rsa']));
     expect(server.requests).toHaveLength(2);
   });
 });
@@ -295,5 +313,18 @@ describe('a provider that goes down after the first fetch', () => {
     at(80);
     expect(kids(await keys.current())).toEqual(['ed']);
     expect(server.requests).toHaveLength(6);
+  });
+
+  it('once it is back, an age-based refresh waits for no cooldown again', async () => {
+    server.respond((req) => req.socket.destroy());
+    const keys = remote({ cacheMaxAge: 10, cooldown: 60 });
+    await keySetFailure(keys.current(), 'the request failed');
+    server.serve([EC]);
+    at(60);
+    expect(kids(await keys.current())).toEqual(['ec']);
+    server.serve([ED]);
+    at(70);
+    expect(kids(await keys.current())).toEqual(['ed']);
+    expect(server.requests).toHaveLength(3);
   });
 });

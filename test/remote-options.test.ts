@@ -103,6 +103,7 @@ describe('checkKeySetUrl', () => {
     ['http://example.com/jwks', `${https} http://example.com`],
     ['http://localhost.example.com/jwks', `${https} http://localhost.example.com`],
     ['http://128.0.0.1/jwks', `${https} http://128.0.0.1`],
+    ['http://127.example.com/jwks', `${https} http://127.example.com`],
     ['http://[::ffff:127.0.0.1]/jwks', `${https} http://[::ffff:7f00:1]`],
     ['ftp://localhost/jwks', `${https} ftp://localhost`],
     ['file:///etc/jwks.json', `${https} file://`],
