@@ -230,6 +230,19 @@ describe('the cache and refreshes', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('a clock set back neither keeps an old set fresh nor holds a refetch back', async () => {
+    at(3600);
+    const keys = remote({ cacheMaxAge: 60, cooldown: 30 });
+    await keys.current();
+    server.serve([ED]);
+    at(3599);
+    expect(kids(await keys.current())).toEqual(['ed']);
+    server.serve([RSA]);
+    at(3598);
+    expect(kids(await keys.refreshForUnknownKid())).toEqual(['rsa']);
+    expect(server.requests).toHaveLength(3);
+  });
+
   it('tells whether a key is still in the current set, refreshing first when it is old', async () => {
     const keys = remote({ cacheMaxAge: 60 });
     const ec = (await keys.current()).byKid.get('ec')!.key;

@@ -43,7 +43,7 @@ export class RemoteKeySet {
    */
   async current(): Promise<FetchedKeySet> {
     const good = this.#good;
-    if (good !== undefined && Date.now() - good.fetchedAt < this.options.cacheMaxAge) return good;
+    if (good !== undefined && elapsedSince(good.fetchedAt) < this.options.cacheMaxAge) return good;
     if (this.#inFlight !== undefined) await this.#inFlight;
     // An age-based refresh (or the first fetch) waits for no cooldown; a retry after a failure does.
     else if (this.#failure === undefined || this.#cooledDown()) await this.#fetch();
@@ -68,7 +68,7 @@ export class RemoteKeySet {
   }
 
   #cooledDown(): boolean {
-    return Date.now() - this.#attemptedAt >= this.options.cooldown;
+    return elapsedSince(this.#attemptedAt) >= this.options.cooldown;
   }
 
   #servable(): FetchedKeySet {
@@ -97,6 +97,12 @@ export class RemoteKeySet {
     });
     return this.#inFlight;
   }
+}
+
+/** Milliseconds since `time`; a clock set back counts as long ago, so it cannot pin an old set or a cooldown. */
+function elapsedSince(time: number): number {
+  const elapsed = Date.now() - time;
+  return elapsed < 0 ? Infinity : elapsed;
 }
 
 // One key set per URL and equal options in the process: every middleware and verifyToken
