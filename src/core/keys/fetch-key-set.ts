@@ -20,7 +20,7 @@ export async function fetchKeySet(url: URL, options: JwksOptions): Promise<reado
     throw signal.aborted ? fail(`no answer within ${String(options.timeout)} ms`, error) : fail('the request failed', error);
   }
   if (response.status < 200 || response.status > 299) {
-    await response.body?.cancel().catch(() => undefined);
+    await discard(response.body);
     const what = response.status >= 300 && response.status < 400 ? 'a redirect, which is not followed' : 'an error';
     throw fail(`it answered HTTP ${String(response.status)}, ${what}`);
   }
@@ -49,7 +49,7 @@ async function readBody(
   const tooBig = (): KeySetError => fail(`its body is larger than jwksOptions.maxBytes (${String(maxBytes)} bytes)`);
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
+    await discard(response.body);
     throw tooBig();
   }
   if (response.body === null) return '';
@@ -62,7 +62,7 @@ async function readBody(
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
+        await discard(reader);
         throw tooBig();
       }
       chunks.push(value);
@@ -72,4 +72,13 @@ async function readBody(
     throw signal.aborted ? fail(`no complete answer within ${String(timeout)} ms`, error) : fail('reading its body failed', error);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Stops a body being read: the connection is not kept busy with what will never be used. */
+async function discard(body: { cancel(): Promise<void> } | null): Promise<void> {
+  try {
+    await body?.cancel();
+  } catch {
+    // Already closed or errored: nothing left to stop.
+  }
 }
