@@ -1,0 +1,118 @@
+// A remote key set (`jwksUri`) as a small state machine over timestamps, with no timer at all:
+// fetched on first need, one fetch in flight shared by all, kept for `cacheMaxAge`, refetched for
+// an unknown `kid` at most once per `cooldown`, stale keys served for `staleIfError` while
+// refreshes fail. It holds the raw JWKs; each consumer binds them (remote-keys.ts).
+import { fetchKeySet } from './fetch-key-set.js';
+import { KeySetError, keySetError } from './key-set-error.js';
+import type { JwksOptions } from './remote-options.js';
+
+/** One good fetch: the raw keys, when they arrived (`Date.now()`), and a number for each fetch. */
+export interface FetchedKeySet {
+  readonly keys: readonly unknown[];
+  readonly fetchedAt: number;
+  /** 1 for the first good fetch, then one more for each: consumers bind once per version. */
+  readonly version: number;
+}
+
+/**
+ * The key set at one URL. Time is `Date.now()`, read when asked: a set that is never asked for
+ * is never fetched, and nothing keeps the process alive.
+ */
+export class RemoteKeySet {
+  readonly url: URL;
+  readonly options: JwksOptions;
+  #good: FetchedKeySet | undefined;
+  /** When the last fetch started: every fetch, the first included, starts a cooldown. */
+  #attemptedAt = -Infinity;
+  /** Why the last fetch failed; cleared by a good one. */
+  #failure: KeySetError | undefined;
+  #inFlight: Promise<void> | undefined;
+  #fetches = 0;
+
+  constructor(url: URL, options: JwksOptions) {
+    this.url = url;
+    this.options = options;
+  }
+
+  /**
+   * The set to verify with. Fresh (younger than `cacheMaxAge`): at once. Older: the first
+   * request refreshes it and waits (others share that fetch), however recent the last fetch;
+   * once a refresh has failed, it is retried only after the cooldown, and the old set is served
+   * meanwhile for up to `staleIfError` past its `cacheMaxAge`. No set to serve: a KeySetError,
+   * the last failure's message again (without a fetch) until the cooldown has passed.
+   */
+  async current(): Promise<FetchedKeySet> {
+    const good = this.#good;
+    if (good !== undefined && elapsedSince(good.fetchedAt) < this.options.cacheMaxAge) return good;
+    if (this.#inFlight !== undefined) await this.#inFlight;
+    // An age-based refresh (or the first fetch) waits for no cooldown; a retry after a failure does.
+    else if (this.#failure === undefined || this.#cooledDown()) await this.#fetch();
+    return this.#servable();
+  }
+
+  /**
+   * For a token whose `kid` is not in the set: a refetch, at most once per cooldown (a miss
+   * during a fetch shares it). In the cooldown, the current set without a fetch: that `kid` is
+   * unknown, and may be forged. A failed refetch keeps the set it had, as `current()` does.
+   */
+  async refreshForUnknownKid(): Promise<FetchedKeySet> {
+    if (this.#inFlight !== undefined) await this.#inFlight;
+    else if (this.#cooledDown()) await this.#fetch();
+    else return this.current();
+    return this.#servable();
+  }
+
+  /** How many fetches this set has started: for tests and diagnostics. */
+  get fetches(): number {
+    return this.#fetches;
+  }
+
+  #cooledDown(): boolean {
+    return elapsedSince(this.#attemptedAt) >= this.options.cooldown;
+  }
+
+  #servable(): FetchedKeySet {
+    const good = this.#good;
+    const { cacheMaxAge, staleIfError } = this.options;
+    if (good !== undefined && Date.now() - good.fetchedAt < cacheMaxAge + staleIfError) return good;
+    const failure = this.#failure ?? keySetError(this.url, 'no good set within jwksOptions.staleIfError');
+    // A new error each time, with the same message and cause: callers may annotate theirs.
+    throw new KeySetError(failure.message, { cause: failure.cause });
+  }
+
+  #fetch(): Promise<void> {
+    this.#attemptedAt = Date.now();
+    this.#fetches++;
+    const fetching = fetchKeySet(this.url, this.options).then(
+      (keys) => {
+        this.#good = { keys, fetchedAt: Date.now(), version: (this.#good?.version ?? 0) + 1 };
+        this.#failure = undefined;
+      },
+      (error: unknown) => {
+        this.#failure = error instanceof KeySetError ? error : keySetError(this.url, 'the request failed', error);
+      },
+    );
+    this.#inFlight = fetching.finally(() => {
+      this.#inFlight = undefined;
+    });
+    return this.#inFlight;
+  }
+}
+
+/** Milliseconds since `time`; a clock set back counts as long ago, so it cannot pin an old set or a cooldown. */
+function elapsedSince(time: number): number {
+  const elapsed = Date.now() - time;
+  return elapsed < 0 ? Infinity : elapsed;
+}
+
+// One key set per URL and equal options in the process: every middleware and verifyToken
+// call that names it shares its fetches, its cooldown and its cache.
+const registry = new Map<string, RemoteKeySet>();
+
+/** The process's one RemoteKeySet for `url` with `options` (equal options: equal `id`). */
+export function sharedKeySet(url: URL, options: JwksOptions): RemoteKeySet {
+  const id = `${url.href} ${options.id}`;
+  let set = registry.get(id);
+  if (set === undefined) registry.set(id, (set = new RemoteKeySet(url, options)));
+  return set;
+}
