@@ -2,6 +2,7 @@
 import express5, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import express4 from 'express4';
 import request from 'supertest';
+import { expect } from 'vitest';
 import { tokenRequired, type MiddlewareOptions, type Secret, type VerifyClaimOptions } from '../../src/index.js';
 import { SECRET } from './tokens.js';
 
@@ -68,3 +69,19 @@ export const ENVELOPE = {
   noUser: { code: '401', status: 'Unauthorized', message: 'User not found' },
   forbidden: { code: '403', status: 'Forbidden', message: 'Insufficient permissions' },
 } as const;
+
+/**
+ * The answer to a refused token, exactly: the envelope as JSON with `Cache-Control: no-store`,
+ * no Bearer challenge (the token came in the `token` header), and no piece of the token.
+ */
+export function expectRefusal(
+  res: { body: unknown; text: string; headers: Record<string, string | undefined> },
+  envelope: object,
+  token: string,
+): void {
+  expect(res.body).toEqual(envelope);
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(res.headers['cache-control']).toBe('no-store');
+  expect(res.headers['www-authenticate']).toBeUndefined();
+  expect(res.text).not.toContain(token.slice(0, 20) || '..');
+}
