@@ -247,6 +247,19 @@ describe.each(EXPRESS)('%s: hooks', (_name, express) => {
   });
 
   describe('onError', () => {
+    it('may take its time: an async onError that settles later is never cut short (hookTimeout leaves it alone)', async () => {
+      const { client, errors } = createApp(express, {
+        hookTimeout: 5,
+        onError: async (err, _req, res) => {
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          res.status(err.status).json({ late: err.reason });
+        },
+      });
+      const res = await client.get('/protected').expect(400);
+      expect(res.body).toEqual({ late: 'token_missing' });
+      expect(errors).toEqual([]);
+    });
+
     it('replaces the default response and receives the TokenError', async () => {
       const seen: TokenError[] = [];
       const { client } = createApp(express, {

@@ -104,6 +104,30 @@ describe.each(EXPRESS)('%s: finding the token', (_name, express) => {
       expect(handled).toHaveLength(0);
     });
 
+    // The scheme is exactly `Bearer`: another one of six letters, or one that starts alike, is no Bearer token.
+    it.each([
+      ['another six-letter scheme', () => `Beaver ${token}`],
+      ['a six-letter scheme then two spaces', () => `Bearex  ${token}`],
+      ['a longer scheme that starts with Bearer', () => `Bearerx ${token}`],
+      ['a shorter scheme', () => `Bear ${token}`],
+    ])('answers 400 for %s, as for no token', async (_case, value) => {
+      const { client, handled } = createApp(express, { bearer: true });
+      const res = await client.get('/protected').set('Authorization', value()).expect(400);
+      expect(res.body).toEqual(ENVELOPE.missing);
+      expect(handled).toHaveLength(0);
+    });
+
+    it('counts only Authorization lines, not other headers of the same length', async () => {
+      const { client, handled } = createApp(express, { bearer: true });
+      await client
+        .get('/protected')
+        .set('Authorization', `Bearer ${token}`)
+        .set('X-Trace-Token', 'abc')
+        .set('X-Request-Ids', 'def')
+        .expect(200);
+      expect(handled).toHaveLength(1);
+    });
+
     // Node keeps the first Authorization line and drops the rest: answering from it would hide the others.
     it.each([
       ['the same Bearer token twice', () => [`Bearer ${token}`, `Bearer ${token}`]],

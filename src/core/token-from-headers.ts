@@ -58,13 +58,14 @@ export function extractToken(
 function bearerToken(authorization: string | readonly string[], rawHeaders: readonly string[]): string | undefined {
   if (authorizationLines(rawHeaders) > 1) throw new TokenError('token_invalid', { headers: BEARER_CHALLENGE });
   const value = cleanToken(authorization);
-  if (value === undefined || value.length < 6 || value.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  if (value?.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
   const rest = value.slice(6);
   if (rest === '') return undefined;
   if (TOKEN_CHAR.test(rest.charAt(0))) return undefined;
+  // `1*SP`: anything else after the scheme (a tab, U+00A0, a comma) stays in the token, which is
+  // then no JWS: Invalid Token, with the Bearer challenge.
   let spaces = 0;
   while (rest.charCodeAt(spaces) === 0x20) spaces++;
-  if (spaces === 0) throw new TokenError('token_invalid', { headers: BEARER_CHALLENGE });
   return rest.slice(spaces);
 }
 
