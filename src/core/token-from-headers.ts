@@ -14,7 +14,6 @@ type Headers = Readonly<Record<string, string | readonly string[] | undefined>>;
 // RFC 6750 §3: a refused Bearer token is answered with a challenge.
 export const BEARER_CHALLENGE: Readonly<Record<string, string>> = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
 
-
 // RFC 9110 §5.6.2: the characters of a token, such as an auth scheme.
 const TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
 
