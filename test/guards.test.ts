@@ -5,6 +5,7 @@ import type { RequestHandler } from 'express';
 import { describe, expect, it } from 'vitest';
 import { requireClaims, requireScopes, TokenError, tokenRequired } from '../src/index.js';
 import { createApp, ENVELOPE, EXPRESS, type AppOptions, type ExpressFactory } from './helpers/app.js';
+import { FAILURES } from './helpers/failures.js';
 import { SECRET, validToken } from './helpers/tokens.js';
 
 const boom = new Error('policy service down');
@@ -72,40 +73,7 @@ describe.each(EXPRESS)('%s: requireClaims', (_name, express) => {
     expect(errors).toHaveLength(0);
   });
 
-  it.each<[string, () => unknown, (error: unknown) => void]>([
-    [
-      'throws',
-      () => {
-        throw boom;
-      },
-      (error) => {
-        expect(error).toBe(boom);
-      },
-    ],
-    [
-      'rejects',
-      () => Promise.reject(boom),
-      (error) => {
-        expect(error).toBe(boom);
-      },
-    ],
-    [
-      'rejects with undefined',
-      () => Promise.reject(undefined),
-      (error) => {
-        expect(error).toBeInstanceOf(Error);
-      },
-    ],
-    [
-      "throws the string 'route'",
-      () => {
-        throw 'route';
-      },
-      (error) => {
-        expect((error as Error).cause).toBe('route');
-      },
-    ],
-  ])('a predicate that %s goes to the error handler (500), handler not run', async (_case, predicate, check) => {
+  it.each(FAILURES)('a predicate that %s goes to the error handler (500), handler not run', async (_case, predicate, check) => {
     const { client, handled, errors } = guarded(express, requireClaims(predicate as () => boolean));
     const res = await client.post('/protected').set('token', validToken()).expect(500);
     expect(res.body).toEqual({ error: 'handler' });

@@ -6,10 +6,10 @@ import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { requireClaims, TokenError, tokenRequired, verifyToken, type TokenRequiredOptions } from '../src/index.js';
 import { createApp, type AppOptions, ENVELOPE, EXPRESS } from './helpers/app.js';
+import { boom, FAILURES } from './helpers/failures.js';
 import { makeToken, now, OTHER_SECRET, SECRET, validToken } from './helpers/tokens.js';
 
 const token = validToken({ jti: 'abc' });
-const boom = new Error('database down');
 
 /** Every hook, given a behaviour; the request carries a valid token in the `token` header. */
 const HOOKS: [string, (fail: () => unknown) => AppOptions][] = [
@@ -17,49 +17,6 @@ const HOOKS: [string, (fail: () => unknown) => AppOptions][] = [
   ['secret resolver', (fail) => ({ secret: () => fail() as string })],
   ['isRevoked', (fail) => ({ isRevoked: fail })],
   ['loadUser', (fail) => ({ loadUser: () => fail() as Express.User })],
-];
-
-/** A value that is not an Error reaches the error handler wrapped, with the value as `cause`. */
-const wrapped = (cause: unknown) => (error: unknown) => {
-  expect(error).toBeInstanceOf(Error);
-  expect(error).toMatchObject({ message: 'express-token-required: a hook failed with a value that is not an Error', cause });
-};
-
-const FAILURES: [string, () => unknown, (error: unknown) => void][] = [
-  [
-    'throws',
-    () => {
-      throw boom;
-    },
-    (error) => {
-      expect(error).toBe(boom);
-    },
-  ],
-  [
-    'rejects',
-    () => Promise.reject(boom),
-    (error) => {
-      expect(error).toBe(boom);
-    },
-  ],
-  ['rejects with undefined', () => Promise.reject(undefined), wrapped(undefined)],
-  ['rejects with null', () => Promise.reject(null), wrapped(null)],
-  [
-    'throws the string "route"',
-    () => {
-      throw 'route';
-    },
-    wrapped('route'),
-  ],
-  [
-    'throws a TokenError of its own',
-    () => {
-      throw new TokenError('user_not_found');
-    },
-    (error) => {
-      expect(error).toBeInstanceOf(TokenError);
-    },
-  ],
 ];
 
 describe.each(EXPRESS)('%s: hooks', (_name, express) => {
