@@ -79,6 +79,16 @@ const REDIS_SCRIPT = `
 
 const REDIS_EXPECTED = { exports: ['RedisRevocationStore'], calls: ['express-token-required:revoked:j'], revoked: true };
 
+/** How a consumer's project checks the packed declarations: Node's own module rules, every .d.ts read. */
+const CONSUMER_COMPILER_OPTIONS = {
+  module: 'nodenext',
+  moduleResolution: 'nodenext',
+  strict: true,
+  noEmit: true,
+  types: ['node'],
+  skipLibCheck: false,
+} as const;
+
 describe('the packed package', () => {
   it('ships only what users run or read: dist (no unused dist/cli.cjs), package.json, README, CHANGELOG, SECURITY and LICENSE', () => {
     const files = execFileSync('tar', ['-tzf', join(consumer, tarball)], { encoding: 'utf8' })
@@ -181,17 +191,7 @@ import { createClient } from 'redis';`;
     writeFileSync(join(consumer, 'cjs.cts'), source(load));
     writeFileSync(
       join(consumer, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          strict: true,
-          noEmit: true,
-          types: ['node'],
-          skipLibCheck: false,
-        },
-        files: ['esm.mts', 'cjs.cts'],
-      }),
+      JSON.stringify({ compilerOptions: CONSUMER_COMPILER_OPTIONS, files: ['esm.mts', 'cjs.cts'] }),
     );
     // tsc prints nothing and exits 0 when both files check; any error (or an unused @ts-expect-error) fails here.
     expect(typecheck(consumer)).toEqual({ status: 0, output: '' });
@@ -229,14 +229,7 @@ export const sameFromRedis: Same<RedisTokenPayload, TokenPayload> = true;
   beforeAll(() => {
     app = join(consumer, 'mixed-app');
     mkdirSync(app);
-    const compilerOptions = {
-      module: 'nodenext',
-      moduleResolution: 'nodenext',
-      strict: true,
-      noEmit: true,
-      types: ['node'],
-      skipLibCheck: false,
-    };
+    const compilerOptions = CONSUMER_COMPILER_OPTIONS;
     // The app's augmentation, written once, in the ESM file.
     writeFileSync(
       join(app, 'a.mts'),

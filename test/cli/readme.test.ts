@@ -10,9 +10,9 @@ const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'ut
 const block = /## Command line[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
 const README_NOW = 1_767_225_600; // 2026-01-01T00:00:00.000Z, the iat the README shows
 
-/** The `# ` lines the README shows under `command`, as the text they stand for. */
-function shown(command: string): string {
-  const lines = block.split('\n');
+/** The `# ` lines a README shell block shows under `command`, without their `# `. */
+function shownLines(shell: string, command: string): string[] {
+  const lines = shell.split('\n');
   const at = lines.indexOf(command);
   expect(at, `README shows ${command}`).toBeGreaterThanOrEqual(0);
   const output: string[] = [];
@@ -20,7 +20,12 @@ function shown(command: string): string {
     if (!line.startsWith('#')) break;
     output.push(line.replace(/^# ?/, ''));
   }
-  return `${output.join('\n')}\n`;
+  return output;
+}
+
+/** The `# ` lines the README shows under `command`, as the text they stand for. */
+function shown(command: string): string {
+  return `${shownLines(block, command).join('\n')}\n`;
 }
 
 frozenClockPerTest(README_NOW);
@@ -72,15 +77,7 @@ describe('the README’s key pair examples', () => {
 
   /** The `# ` lines under `command` as a pattern: `…` in a value stands for any value, a `…` line for any lines. */
   function shownPattern(command: string): RegExp {
-    const lines = keyBlock.split('\n');
-    const at = lines.indexOf(command);
-    expect(at, `README shows ${command}`).toBeGreaterThanOrEqual(0);
-    const output: string[] = [];
-    for (const line of lines.slice(at + 1)) {
-      if (!line.startsWith('#')) break;
-      output.push(line.replace(/^# ?/, ''));
-    }
-    const escaped = output.map((line) =>
+    const escaped = shownLines(keyBlock, command).map((line) =>
       line.trim() === '…' ? '[\\s\\S]*?' : line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/…/g, '[^"]+'),
     );
     return new RegExp(`^${escaped.join('\n').replace(/\[\\s\\S\]\*\?\n/g, '[\\s\\S]*?')}\n$`);
