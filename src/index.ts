@@ -4,6 +4,7 @@ import './express/request.js';
 
 export { TokenError } from './core/errors.js';
 export type { ErrorEnvelope, TokenErrorOptions, TokenErrorReason, TokenErrorStatus } from './core/errors.js';
+export { KeySetError } from './core/keys/key-set-error.js';
 export type {
   JsonWebKey,
   JsonWebKeySet,
@@ -21,6 +22,7 @@ export type {
   VerifyKeyOptions,
 } from './core/key-types.js';
 export type { SignOptions, VerifyOptions } from './core/option-types.js';
+export type { FetchFunction, JwksOptions } from './core/remote-key-types.js';
 export type { ClaimsCheck, ClaimValue } from './core/permissions.js';
 export { publicJwks } from './core/publish.js';
 export type { RevocationStore, RevokeOptions } from './core/revocation.js';

@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 function remote(options: Record<string, unknown> = {}, algorithms?: readonly Algorithm[]): RemoteKeySetConsumer {
-  return new RemoteKeySetConsumer(new RemoteKeySet(new URL(server.url), resolveJwksOptions(options)), algorithms);
+  return new RemoteKeySetConsumer(new RemoteKeySet({ jwksUri: new URL(server.url) }, resolveJwksOptions(options)), algorithms);
 }
 const kids = (keys: { readonly byKid: ReadonlyMap<string, unknown> }): string[] => [...keys.byKid.keys()];
 
@@ -103,7 +103,7 @@ describe('fetching', () => {
       publicJwk(KEYS.ed448),
       publicJwk(KEYS.ed448),
     ]);
-    const set = new RemoteKeySet(new URL(server.url), resolveJwksOptions({}));
+    const set = new RemoteKeySet({ jwksUri: new URL(server.url) }, resolveJwksOptions({}));
     const any = await new RemoteKeySetConsumer(set, undefined).current();
     expect(kids(any)).toEqual(['ec', 'rsa']);
     expect(any.keys.map((key) => [key.id, key.algorithms])).toEqual([

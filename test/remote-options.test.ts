@@ -118,19 +118,19 @@ describe('checkKeySetUrl', () => {
 describe('sharedKeySet', () => {
   const url = 'https://example.com/jwks';
   it('is one instance per URL and equal options', () => {
-    const a = sharedKeySet(new URL(url), resolveJwksOptions({ cooldown: 30, headers: { a: '1', b: '2' } }));
-    expect(sharedKeySet(new URL(url), resolveJwksOptions({ cooldown: '30s', headers: { B: '2', A: '1' } }))).toBe(a);
-    expect(sharedKeySet(new URL(url), resolveJwksOptions({ cooldown: '31s', headers: { a: '1', b: '2' } }))).not.toBe(a);
-    expect(sharedKeySet(new URL(url), resolveJwksOptions({ cooldown: 30 }))).not.toBe(a);
-    expect(sharedKeySet(new URL(url), resolveJwksOptions({}))).toBe(sharedKeySet(new URL(url), resolveJwksOptions({ fetch })));
-    expect(sharedKeySet(new URL(`${url}?v=2`), resolveJwksOptions({}))).not.toBe(sharedKeySet(new URL(url), resolveJwksOptions({})));
+    const a = sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ cooldown: 30, headers: { a: '1', b: '2' } }));
+    expect(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ cooldown: '30s', headers: { B: '2', A: '1' } }))).toBe(a);
+    expect(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ cooldown: '31s', headers: { a: '1', b: '2' } }))).not.toBe(a);
+    expect(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ cooldown: 30 }))).not.toBe(a);
+    expect(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({}))).toBe(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ fetch })));
+    expect(sharedKeySet({ jwksUri: new URL(`${url}?v=2`) }, resolveJwksOptions({}))).not.toBe(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({})));
   });
 
   it('tells fetch functions apart', () => {
     const mine = async (input: string, init: RequestInit): Promise<Response> => fetch(input, init);
     const options = resolveJwksOptions({ fetch: mine });
-    expect(sharedKeySet(new URL(url), options)).toBe(sharedKeySet(new URL(url), resolveJwksOptions({ fetch: mine })));
-    expect(sharedKeySet(new URL(url), options)).not.toBe(sharedKeySet(new URL(url), resolveJwksOptions({})));
-    expect(sharedKeySet(new URL(url), options).fetches).toBe(0);
+    expect(sharedKeySet({ jwksUri: new URL(url) }, options)).toBe(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ fetch: mine })));
+    expect(sharedKeySet({ jwksUri: new URL(url) }, options)).not.toBe(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({})));
+    expect(sharedKeySet({ jwksUri: new URL(url) }, options).fetches).toBe(0);
   });
 });

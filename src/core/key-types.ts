@@ -2,6 +2,7 @@
 // key rings and resolvers, for verifyToken, tokenRequired, signToken and publicJwks.
 import type { KeyObject } from 'node:crypto';
 import type { Algorithm } from './algorithms.js';
+import type { JwksOptions } from './remote-key-types.js';
 import type { TokenHeader, TokenPayload } from './types.js';
 
 /** Key material for HMAC: a string (its UTF-8 bytes), bytes, or a secret `KeyObject`. */
@@ -95,24 +96,61 @@ export type KeyRing = KeyRingMap | readonly KeyRingEntry[];
 
 type Without<K extends string> = { [Name in K]?: undefined };
 
-/** The key options of verification: exactly one of `secret`, `publicKey`, `jwks` and `keys`. */
+type KeyOptionName = 'secret' | 'publicKey' | 'jwks' | 'keys' | 'jwksUri' | 'discover';
+
+/** Exactly one key option, `K`; a remote one takes `jwksOptions` too. */
+type Only<K extends KeyOptionName, T> = T &
+  Without<Exclude<KeyOptionName, K>> &
+  (K extends 'jwksUri' | 'discover' ? unknown : Without<'jwksOptions'>);
+
+/** The key options of verification: exactly one of `secret`, `publicKey`, `jwks`, `keys`, `jwksUri` and `discover`. */
 export type VerifyKeyOptions =
-  | ({
-      /** The HMAC secret (at least as many bytes as the strongest allowed algorithm's hash: 32 for HS256). */
-      secret: Secret;
-    } & Without<'publicKey' | 'jwks' | 'keys'>)
-  | ({
-      /** A public key, several (rotation: each known by its JWK `kid` or its RFC 7638 thumbprint), or a resolver. */
-      publicKey: PublicKeyInput | readonly PublicKeyInput[] | PublicKeyResolver;
-    } & Without<'secret' | 'jwks' | 'keys'>)
-  | ({
-      /** A JSON Web Key Set known at start-up: the token's `kid` selects the key. */
-      jwks: JsonWebKeySet;
-    } & Without<'secret' | 'publicKey' | 'keys'>)
-  | ({
-      /** Keys by `kid`: the token's `kid` picks its key, and no other is tried. */
-      keys: KeyRing;
-    } & Without<'secret' | 'publicKey' | 'jwks'>);
+  | Only<
+      'secret',
+      {
+        /** The HMAC secret (at least as many bytes as the strongest allowed algorithm's hash: 32 for HS256). */
+        secret: Secret;
+      }
+    >
+  | Only<
+      'publicKey',
+      {
+        /** A public key, several (rotation: each known by its JWK `kid` or its RFC 7638 thumbprint), or a resolver. */
+        publicKey: PublicKeyInput | readonly PublicKeyInput[] | PublicKeyResolver;
+      }
+    >
+  | Only<
+      'jwks',
+      {
+        /** A JSON Web Key Set known at start-up: the token's `kid` selects the key. */
+        jwks: JsonWebKeySet;
+      }
+    >
+  | Only<
+      'keys',
+      {
+        /** Keys by `kid`: the token's `kid` picks its key, and no other is tried. */
+        keys: KeyRing;
+      }
+    >
+  | Only<
+      'jwksUri',
+      {
+        /** A remote JSON Web Key Set, fetched when first needed: `https:`, or `http:` to a loopback host. */
+        jwksUri: string | URL;
+        jwksOptions?: JwksOptions | undefined;
+      }
+    >
+  | Only<
+      'discover',
+      {
+        /** The keys of each `issuer`, from its OpenID Connect (or RFC 8414) metadata's `jwks_uri`. */
+        discover: true;
+        /** The issuer, or several: each has its own key set, and a token is verified with its `iss`'s only. */
+        issuer: string | readonly string[];
+        jwksOptions?: JwksOptions | undefined;
+      }
+    >;
 
 /** The key options of `signToken`: exactly one of `secret`, `privateKey` and `keys`. */
 export type SignKeyOptions =

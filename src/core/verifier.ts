@@ -6,7 +6,7 @@ import { TokenError } from './errors.js';
 import { HookFailure, callHook } from './hooks.js';
 import { decodeJws, type Jws } from './jws.js';
 import type { BoundKey } from './keys/bind.js';
-import type { Keys, ResolverKeys } from './keys/keys.js';
+import type { KeySetKeys, LocalKeys, RemoteKeySource, RemoteKeys, ResolverKeys } from './keys/keys.js';
 import type { VerifyConfig } from './options/verify-options.js';
 import { verifySignature } from './signatures.js';
 import { TokenCache, type Verified } from './token-cache.js';
@@ -91,7 +91,7 @@ export function createVerifier(config: VerifyConfig): Verifier {
   }
 
   /** The keys a token may be tried with, by its `kid` where the key option says so. */
-  function candidatesFor(jws: Jws<TokenHeader>, known: Exclude<Keys, ResolverKeys>): readonly BoundKey[] {
+  function candidatesFor(jws: Jws<TokenHeader>, known: LocalKeys): readonly BoundKey[] {
     const { kid } = jws.header;
     switch (known.kind) {
       case 'static': {
@@ -105,18 +105,70 @@ export function createVerifier(config: VerifyConfig): Verifier {
         if (key === undefined) throw invalid(kid === undefined ? 'no kid: a key ring needs one' : 'no key with this kid');
         return [key];
       }
-      case 'set': {
-        if (kid !== undefined) {
-          const key = typeof kid === 'string' ? known.byKid.get(kid) : undefined;
-          if (key === undefined) throw invalid('no key with this kid');
-          return [key];
-        }
-        // Without a `kid`, only a set in which exactly one key may verify the token's `alg`.
-        const fitting = known.keys.filter((key) => key.algorithms.includes(jws.header.alg as Algorithm));
-        if (fitting.length !== 1) throw invalid(fitting.length === 0 ? 'invalid algorithm' : 'no kid, and several keys may verify its alg');
-        return fitting;
-      }
+      case 'set':
+        return inSet(jws, known) ?? refuseUnknown(jws);
     }
+  }
+
+  /**
+   * A key set's key for the token: the one its `kid` names or, without a `kid`, the only one
+   * that may verify its `alg`; `undefined` when the set has none (a remote set then refetches).
+   */
+  function inSet(jws: Jws<TokenHeader>, set: KeySetKeys): readonly BoundKey[] | undefined {
+    const { kid } = jws.header;
+    if (kid !== undefined) {
+      const key = typeof kid === 'string' ? set.byKid.get(kid) : undefined;
+      return key && [key];
+    }
+    const fitting = set.keys.filter((key) => key.algorithms.includes(jws.header.alg as Algorithm));
+    if (fitting.length > 1) throw invalid('no kid, and several keys may verify its alg');
+    return fitting.length === 1 ? fitting : undefined;
+  }
+
+  function refuseUnknown(jws: Jws<TokenHeader>): never {
+    throw invalid(jws.header.kid === undefined ? 'invalid algorithm' : 'no key with this kid');
+  }
+
+  /**
+   * A remote set, by the token's unverified `iss` (an issuer not configured is refused before
+   * any fetch). Synchronous while the set is fresh. A token whose key is not in the set asks for
+   * one refetch (at most one per cooldown for the whole set): the provider may have rotated.
+   */
+  function verifyRemote(token: string, remote: RemoteKeys): TokenPayload | Promise<TokenPayload> {
+    const jws = decode(token);
+    const set = issuerSet(remote, jws.payload.iss);
+    const keys = set.fresh();
+    if (keys === undefined) return set.current().then((current) => verifyInRemote(token, jws, set, current));
+    return verifyInRemote(token, jws, set, keys);
+  }
+
+  function verifyInRemote(
+    token: string,
+    jws: Jws<TokenHeader>,
+    set: RemoteKeySource,
+    keys: KeySetKeys,
+  ): TokenPayload | Promise<TokenPayload> {
+    const candidates = inSet(jws, keys);
+    if (candidates !== undefined) return verifyWith(token, jws, candidates);
+    return set.refreshForUnknownKid().then((refreshed) => verifyWith(token, jws, inSet(jws, refreshed) ?? refuseUnknown(jws)));
+  }
+
+  function issuerSet(remote: RemoteKeys, iss: unknown): RemoteKeySource {
+    const set = remote.setFor(iss);
+    if (set === undefined) throw invalid(`jwt issuer invalid. expected: ${config.issuer?.join(',') ?? ''}`);
+    return set;
+  }
+
+  /**
+   * A cached token of a remote set counts only while the key that verified it is in its
+   * issuer's current set, refreshed first when past `cacheMaxAge`; else it is verified again.
+   */
+  function cachedRemote(token: string, remote: RemoteKeys, cached: Verified): TokenPayload | Promise<TokenPayload> {
+    const set = issuerSet(remote, cached.payload.iss);
+    const held = set.holdsNow(cached.key);
+    if (held === true) return cached.payload;
+    if (held === false) return verifyRemote(token, remote);
+    return set.holds(cached.key).then((holds) => (holds ? cached.payload : verifyRemote(token, remote)));
   }
 
   return (token) => {
@@ -124,6 +176,7 @@ export function createVerifier(config: VerifyConfig): Verifier {
     if (token.length > config.maxTokenLength) throw new TokenError('token_invalid');
     const cached = cache?.get(token);
     if (keys.kind === 'resolver') return verifyWithResolver(token, keys, cached);
+    if (keys.kind === 'remote') return cached ? cachedRemote(token, keys, cached) : verifyRemote(token, keys);
     // Keys known at start-up are trusted for as long as the verifier lives.
     if (cached) return cached.payload;
     const jws = decode(token);

@@ -8,7 +8,7 @@ export interface KeySetErrorOptions {
 }
 
 /**
- * A remote key set (`jwksUri`) could not be fetched and no earlier set may still be used.
+ * A remote key set (`jwksUri`, or an issuer's by `discover`) could not be fetched and no earlier set may still be used.
  * Shaped for Express's error handler: `status` and `statusCode` 503, `expose: false` (the
  * message names the key set's URL, which is for logs, not for clients). Never holds a token.
  */
@@ -30,7 +30,10 @@ export class KeySetError extends Error {
   }
 }
 
-/** `the key set at <url> could not be fetched: <detail>`, the one message shape. */
-export function keySetError(url: URL, detail: string, cause?: unknown): KeySetError {
-  return new KeySetError(`express-token-required: the key set at ${url.href} could not be fetched: ${detail}`, { cause });
+/**
+ * `<what> could not be fetched: <detail>`, the one message shape; `what` names the URL
+ * (`the key set at https://…`, `the metadata of issuer https://… at https://…`), never a token.
+ */
+export function keySetError(what: string, detail: string, cause?: unknown): KeySetError {
+  return new KeySetError(`express-token-required: ${what} could not be fetched: ${detail}`, { cause });
 }

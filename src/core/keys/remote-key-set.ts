@@ -1,10 +1,15 @@
-// A remote key set (`jwksUri`) as a small state machine over timestamps, with no timer at all:
+// A remote key set (`jwksUri`, or an issuer's by `discover`) as a small state machine over timestamps, with no timer at all:
 // fetched on first need, one fetch in flight shared by all, kept for `cacheMaxAge`, refetched for
 // an unknown `kid` at most once per `cooldown`, stale keys served for `staleIfError` while
 // refreshes fail. It holds the raw JWKs; each consumer binds them (remote-keys.ts).
-import { fetchKeySet } from './fetch-key-set.js';
+import { discoverJwksUri } from './discovery.js';
+import { failureOf, fetchKeySet } from './fetch-key-set.js';
 import { KeySetError, keySetError } from './key-set-error.js';
-import type { JwksOptions } from './remote-options.js';
+import type { JwksConfig } from './remote-options.js';
+
+/** Where a set's keys come from: a configured `jwksUri`, or the `jwks_uri` an issuer's metadata names. */
+export type KeySetSource =
+  { readonly jwksUri: URL; readonly issuer?: undefined } | { readonly issuer: string; readonly jwksUri?: undefined };
 
 /** One good fetch: the raw keys, when they arrived (`Date.now()`), and a number for each fetch. */
 export interface FetchedKeySet {
@@ -19,8 +24,12 @@ export interface FetchedKeySet {
  * is never fetched, and nothing keeps the process alive.
  */
 export class RemoteKeySet {
-  readonly url: URL;
-  readonly options: JwksOptions;
+  readonly source: KeySetSource;
+  readonly options: JwksConfig;
+  /** How messages name it: `the key set at <url>`, `the key set of issuer <iss>`. */
+  readonly #what: string;
+  /** The discovered `jwks_uri`; forgotten when a fetch fails, so the next attempt discovers again. */
+  #discovered: URL | undefined;
   #good: FetchedKeySet | undefined;
   /** When the last fetch started: every fetch, the first included, starts a cooldown. */
   #attemptedAt = -Infinity;
@@ -29,9 +38,10 @@ export class RemoteKeySet {
   #inFlight: Promise<void> | undefined;
   #fetches = 0;
 
-  constructor(url: URL, options: JwksOptions) {
-    this.url = url;
+  constructor(source: KeySetSource, options: JwksConfig) {
+    this.source = source;
     this.options = options;
+    this.#what = source.jwksUri ? `the key set at ${source.jwksUri.href}` : `the key set of issuer ${source.issuer}`;
   }
 
   /**
@@ -42,8 +52,8 @@ export class RemoteKeySet {
    * the last failure's message again (without a fetch) until the cooldown has passed.
    */
   async current(): Promise<FetchedKeySet> {
-    const good = this.#good;
-    if (good !== undefined && elapsedSince(good.fetchedAt) < this.options.cacheMaxAge) return good;
+    const good = this.fresh();
+    if (good !== undefined) return good;
     if (this.#inFlight !== undefined) await this.#inFlight;
     // An age-based refresh (or the first fetch) waits for no cooldown; a retry after a failure does.
     else if (this.#failure === undefined || this.#cooledDown()) await this.#fetch();
@@ -62,6 +72,12 @@ export class RemoteKeySet {
     return this.#servable();
   }
 
+  /** The set when it is younger than `cacheMaxAge`, with no promise: the verifier's synchronous path. */
+  fresh(): FetchedKeySet | undefined {
+    const good = this.#good;
+    return good !== undefined && elapsedSince(good.fetchedAt) < this.options.cacheMaxAge ? good : undefined;
+  }
+
   /** How many fetches this set has started: for tests and diagnostics. */
   get fetches(): number {
     return this.#fetches;
@@ -75,7 +91,7 @@ export class RemoteKeySet {
     const good = this.#good;
     const { cacheMaxAge, staleIfError } = this.options;
     if (good !== undefined && Date.now() - good.fetchedAt < cacheMaxAge + staleIfError) return good;
-    const failure = this.#failure ?? keySetError(this.url, 'no good set within jwksOptions.staleIfError');
+    const failure = this.#failure ?? keySetError(this.#what, 'no good set within jwksOptions.staleIfError');
     // A new error each time, with the same message and cause: callers may annotate theirs.
     throw new KeySetError(failure.message, { cause: failure.cause });
   }
@@ -83,19 +99,27 @@ export class RemoteKeySet {
   #fetch(): Promise<void> {
     this.#attemptedAt = Date.now();
     this.#fetches++;
-    const fetching = fetchKeySet(this.url, this.options).then(
+    const fetching = this.#load().then(
       (keys) => {
         this.#good = { keys, fetchedAt: Date.now(), version: (this.#good?.version ?? 0) + 1 };
         this.#failure = undefined;
       },
       (error: unknown) => {
-        this.#failure = error instanceof KeySetError ? error : keySetError(this.url, 'the request failed', error);
+        this.#discovered = undefined;
+        this.#failure = error instanceof KeySetError ? error : keySetError(this.#what, 'the request failed', error);
       },
     );
     this.#inFlight = fetching.finally(() => {
       this.#inFlight = undefined;
     });
     return this.#inFlight;
+  }
+
+  async #load(): Promise<readonly unknown[]> {
+    const { jwksUri, issuer } = this.source;
+    if (jwksUri !== undefined) return fetchKeySet(jwksUri, this.options, failureOf(this.#what));
+    const url = (this.#discovered ??= await discoverJwksUri(issuer, this.options));
+    return fetchKeySet(url, this.options, failureOf(`the key set of issuer ${issuer} at ${url.href}`));
   }
 }
 
@@ -109,10 +133,10 @@ function elapsedSince(time: number): number {
 // call that names it shares its fetches, its cooldown and its cache.
 const registry = new Map<string, RemoteKeySet>();
 
-/** The process's one RemoteKeySet for `url` with `options` (equal options: equal `id`). */
-export function sharedKeySet(url: URL, options: JwksOptions): RemoteKeySet {
-  const id = `${url.href} ${options.id}`;
+/** The process's one RemoteKeySet for `source` with `options` (equal options: equal `id`). */
+export function sharedKeySet(source: KeySetSource, options: JwksConfig): RemoteKeySet {
+  const id = `${source.jwksUri ? `jwksUri ${source.jwksUri.href}` : `issuer ${source.issuer}`} ${options.id}`;
   let set = registry.get(id);
-  if (set === undefined) registry.set(id, (set = new RemoteKeySet(url, options)));
+  if (set === undefined) registry.set(id, (set = new RemoteKeySet(source, options)));
   return set;
 }

@@ -5,12 +5,12 @@ import type { KeyObject } from 'node:crypto';
 import type { Algorithm } from '../algorithms.js';
 import type { BoundKey } from './bind.js';
 import { isJwk } from './key-input.js';
-import type { KeySetKeys } from './keys.js';
+import type { KeySetKeys, RemoteKeySource } from './keys.js';
 import { verifyingKey } from './public-key.js';
 import type { FetchedKeySet, RemoteKeySet } from './remote-key-set.js';
 
 /** What a remote set's keys are, bound for one consumer. */
-export interface RemoteKeys extends KeySetKeys {
+export interface RemoteSetKeys extends KeySetKeys {
   /** The fetched version these keys come from. */
   readonly version: number;
   /** How many of the fetched keys were skipped (they break the binding rules, or repeat a `kid`). */
@@ -18,10 +18,10 @@ export interface RemoteKeys extends KeySetKeys {
 }
 
 /** A remote key set bound with one configuration's `algorithms`. */
-export class RemoteKeySetConsumer {
+export class RemoteKeySetConsumer implements RemoteKeySource {
   readonly set: RemoteKeySet;
   readonly #configured: readonly Algorithm[] | undefined;
-  #bound: RemoteKeys | undefined;
+  #bound: RemoteSetKeys | undefined;
   /** Keys by their JWK text, from the last binding: an unchanged key keeps its KeyObject. */
   #byJwk = new Map<string, BoundKey | undefined>();
   #keyObjects = new Set<KeyObject>();
@@ -32,12 +32,18 @@ export class RemoteKeySetConsumer {
   }
 
   /** The keys to verify with, refreshed first when the set is past `cacheMaxAge`; may throw a KeySetError. */
-  async current(): Promise<RemoteKeys> {
+  async current(): Promise<RemoteSetKeys> {
     return this.#bind(await this.set.current());
   }
 
+  /** The keys when the set is younger than `cacheMaxAge`, with no promise: the verifier's synchronous path. */
+  fresh(): RemoteSetKeys | undefined {
+    const fetched = this.set.fresh();
+    return fetched && this.#bind(fetched);
+  }
+
   /** For a token whose `kid` is not among the keys: one refetch per cooldown, else the same keys. */
-  async refreshForUnknownKid(): Promise<RemoteKeys> {
+  async refreshForUnknownKid(): Promise<RemoteSetKeys> {
     return this.#bind(await this.set.refreshForUnknownKid());
   }
 
@@ -50,7 +56,12 @@ export class RemoteKeySetConsumer {
     return this.#keyObjects.has(key);
   }
 
-  #bind(fetched: FetchedKeySet): RemoteKeys {
+  /** `holds` with no promise, when the set is fresh; `undefined` when it must be refreshed first. */
+  holdsNow(key: KeyObject): boolean | undefined {
+    return this.fresh() && this.#keyObjects.has(key);
+  }
+
+  #bind(fetched: FetchedKeySet): RemoteSetKeys {
     if (this.#bound?.version === fetched.version) return this.#bound;
     const byJwk = new Map<string, BoundKey | undefined>();
     const keys: BoundKey[] = [];

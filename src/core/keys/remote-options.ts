@@ -2,12 +2,10 @@
 // where it may be fetched from.
 import { parseDuration, parsePositiveDuration } from '../options/duration.js';
 import { checkNames, configError, describeValue, isRecord, optionalFunction, optionalNumber } from '../options/validate.js';
-
-/** Called as the global `fetch(url, init)` is. */
-export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+import type { FetchFunction, JwksOptions } from '../remote-key-types.js';
 
 /** The resolved limits of a remote key set; durations in milliseconds. Frozen. */
-export interface JwksOptions {
+export interface JwksConfig {
   /** How long a fetched set is used before the next request refreshes it. Default 10 minutes. */
   readonly cacheMaxAge: number;
   /** The least time between two fetches for unknown `kid`s or after a failure. Default 30 s. */
@@ -27,14 +25,26 @@ export interface JwksOptions {
   readonly id: string;
 }
 
-export const JWKS_OPTION_NAMES = ['cacheMaxAge', 'cooldown', 'timeout', 'staleIfError', 'maxKeys', 'maxBytes', 'fetch', 'headers'] as const;
+// An object, not an array, so that `satisfies` finds a name missing here or left over.
+const NAMES = {
+  cacheMaxAge: 1,
+  cooldown: 1,
+  timeout: 1,
+  staleIfError: 1,
+  maxKeys: 1,
+  maxBytes: 1,
+  fetch: 1,
+  headers: 1,
+} as const satisfies Record<keyof JwksOptions, 1>;
+
+export const JWKS_OPTION_NAMES = Object.keys(NAMES);
 
 // The same function is the same fetch; ids tell functions apart in `id` (a string).
 const fetchIds = new WeakMap<FetchFunction, number>();
 let lastFetchId = 0;
 
 /** `jwksOptions` resolved: defaults applied, durations in milliseconds, every value checked. */
-export function resolveJwksOptions(value: unknown): JwksOptions {
+export function resolveJwksOptions(value: unknown): JwksConfig {
   if (value !== undefined && !isRecord(value)) throw configError(`option 'jwksOptions' must be an object (got ${describeValue(value)})`);
   const record = value ?? {};
   checkNames(record, `option 'jwksOptions'`, JWKS_OPTION_NAMES);
@@ -104,4 +114,16 @@ export function checkKeySetUrl(value: unknown, name: string): URL {
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/**
+ * An issuer to discover: a URL by the `jwksUri` rules, without a query or a fragment (RFC 8414
+ * §2), compared with the metadata's `issuer` and the tokens' `iss` as the very string given.
+ */
+export function checkIssuerUrl(issuer: string, name: string): string {
+  const url = checkKeySetUrl(issuer, name);
+  if (url.search !== '' || url.hash !== '' || issuer.includes('?') || issuer.includes('#')) {
+    throw configError(`option '${name}' must be an issuer URL without a query or a fragment (got ${describeValue(issuer)})`);
+  }
+  return issuer;
 }

@@ -84,10 +84,10 @@ function resolveCache(value: unknown): { readonly max: number } | undefined {
 /**
  * What a token's `alg` may be at all, checked before any key is looked at: what the keys known
  * at start-up may verify together (each listed algorithm must be one of them: a typo or a
- * mismatch is a TypeError), or what a resolver's keys may.
+ * mismatch is a TypeError), or what a resolver's or a remote set's keys may.
  */
 function acceptedAlgorithms(keys: Keys, configured: readonly Algorithm[] | undefined): readonly Algorithm[] {
-  if (keys.kind === 'resolver') return keys.algorithms;
+  if (keys.kind === 'resolver' || keys.kind === 'remote') return keys.algorithms;
   const accepted = new Set(knownKeys(keys).flatMap((key) => key.algorithms));
   const unused = configured?.find((alg) => !accepted.has(alg));
   if (unused !== undefined) {
