@@ -74,7 +74,7 @@ describe.each(EXPRESS)('jwksUri on %s', (_name, express) => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     server.respond((req, res) => {
-      void held.then(() => json({ keys: [EC] })(req, res));
+      void held.then(() => { json({ keys: [EC] })(req, res); });
     });
     const app = remoteApp(express, server);
     expect(server.requests).toHaveLength(0);
@@ -84,7 +84,7 @@ describe.each(EXPRESS)('jwksUri on %s', (_name, express) => {
         .set('token', ecToken())
         .then((res) => res.status),
     );
-    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    await vi.waitFor(() => { expect(server.requests).toHaveLength(1); });
     release();
     expect(await Promise.all(first)).toEqual(Array(20).fill(200));
     expect((await app.client.get('/protected').set('token', ecToken())).status).toBe(200);
@@ -220,7 +220,7 @@ describe.each(EXPRESS)('jwksUri on %s', (_name, express) => {
     [
       'an answer slower than the timeout',
       (req, res) => {
-        const timer = setTimeout(() => json({ keys: [EC] })(req, res), 2000);
+        const timer = setTimeout(() => { json({ keys: [EC] })(req, res); }, 2000);
         res.on('close', () => {
           clearTimeout(timer);
         });
@@ -233,7 +233,7 @@ describe.each(EXPRESS)('jwksUri on %s', (_name, express) => {
     async (_name, answer, jwksOptions, detail) => {
       const server = await jwksServer();
       if (Array.isArray(answer)) server.serve(answer);
-      else server.respond(answer as Handler);
+      else server.respond(answer);
       const app = remoteApp(express, server, { jwksOptions });
       const res = await app.client.get('/protected').set('token', ecToken());
       expect([res.status, res.body]).toEqual([500, { error: 'handler' }]);
