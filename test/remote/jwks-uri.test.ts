@@ -74,7 +74,9 @@ describe.each(EXPRESS)('jwksUri on %s', (_name, express) => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     server.respond((req, res) => {
-      void held.then(() => { json({ keys: [EC] })(req, res); });
+      void held.then(() => {
+        json({ keys: [EC] })(req, res);
+      });
     });
     const app = remoteApp(express, server);
     expect(server.requests).toHaveLength(0);
@@ -84,7 +86,9 @@ describe.each(EXPRESS)('jwksUri on %s', (_name, express) => {
         .set('token', ecToken())
         .then((res) => res.status),
     );
-    await vi.waitFor(() => { expect(server.requests).toHaveLength(1); });
+    await vi.waitFor(() => {
+      expect(server.requests).toHaveLength(1);
+    });
     release();
     expect(await Promise.all(first)).toEqual(Array(20).fill(200));
     expect((await app.client.get('/protected').set('token', ecToken())).status).toBe(200);
@@ -220,7 +224,9 @@ describe.each(EXPRESS)('jwksUri on %s', (_name, express) => {
     [
       'an answer slower than the timeout',
       (req, res) => {
-        const timer = setTimeout(() => { json({ keys: [EC] })(req, res); }, 2000);
+        const timer = setTimeout(() => {
+          json({ keys: [EC] })(req, res);
+        }, 2000);
         res.on('close', () => {
           clearTimeout(timer);
         });

@@ -1,7 +1,9 @@
 // `jwksOptions` and `jwksUri` checked at start-up, and one key set per URL and equal options.
 import { describe, expect, it } from 'vitest';
-import { sharedKeySet } from '../src/core/keys/remote-key-set.js';
-import { checkKeySetUrl, resolveJwksOptions } from '../src/core/keys/remote-options.js';
+import { sharedKeySet } from '../../src/core/keys/remote-key-set.js';
+import { checkKeySetUrl, resolveJwksOptions } from '../../src/core/keys/remote-options.js';
+import { tokenRequired, verifyToken } from '../../src/index.js';
+import { SECRET, validToken } from '../helpers/tokens.js';
 
 describe('resolveJwksOptions', () => {
   it('applies the defaults, in milliseconds, frozen', () => {
@@ -122,15 +124,117 @@ describe('sharedKeySet', () => {
     expect(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ cooldown: '30s', headers: { B: '2', A: '1' } }))).toBe(a);
     expect(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ cooldown: '31s', headers: { a: '1', b: '2' } }))).not.toBe(a);
     expect(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ cooldown: 30 }))).not.toBe(a);
-    expect(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({}))).toBe(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ fetch })));
-    expect(sharedKeySet({ jwksUri: new URL(`${url}?v=2`) }, resolveJwksOptions({}))).not.toBe(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({})));
+    expect(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({}))).toBe(
+      sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ fetch })),
+    );
+    expect(sharedKeySet({ jwksUri: new URL(`${url}?v=2`) }, resolveJwksOptions({}))).not.toBe(
+      sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({})),
+    );
   });
 
   it('tells fetch functions apart', () => {
     const mine = async (input: string, init: RequestInit): Promise<Response> => fetch(input, init);
     const options = resolveJwksOptions({ fetch: mine });
-    expect(sharedKeySet({ jwksUri: new URL(url) }, options)).toBe(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ fetch: mine })));
+    expect(sharedKeySet({ jwksUri: new URL(url) }, options)).toBe(
+      sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({ fetch: mine })),
+    );
     expect(sharedKeySet({ jwksUri: new URL(url) }, options)).not.toBe(sharedKeySet({ jwksUri: new URL(url) }, resolveJwksOptions({})));
     expect(sharedKeySet({ jwksUri: new URL(url) }, options).fetches).toBe(0);
+  });
+});
+
+describe('the remote key options at start-up', () => {
+  const jwksUri = 'https://idp.example/jwks';
+  it.each<[string, Record<string, unknown>, string]>([
+    ['jwksUri beside secret', { jwksUri, secret: 'x'.repeat(32) }, "options 'secret' and 'jwksUri' are alternatives; pass one of them"],
+    [
+      'jwksUri beside discover',
+      { jwksUri, discover: true, issuer: 'https://idp.example' },
+      "options 'jwksUri' and 'discover' are alternatives; pass one of them",
+    ],
+    [
+      'discover beside jwks',
+      { discover: true, issuer: 'https://idp.example', jwks: { keys: [] } },
+      "options 'jwks' and 'discover' are alternatives; pass one of them",
+    ],
+    [
+      'an http: jwksUri to another host',
+      { jwksUri: 'http://idp.example/jwks' },
+      "option 'jwksUri' must be an https: URL (http: only to localhost, 127.0.0.0/8 or [::1]), got http://idp.example",
+    ],
+    [
+      'an http: jwksUri to 0.0.0.0',
+      { jwksUri: 'http://0.0.0.0:3000/jwks' },
+      "option 'jwksUri' must be an https: URL (http: only to localhost, 127.0.0.0/8 or [::1]), got http://0.0.0.0:3000",
+    ],
+    [
+      'discover without issuer',
+      { discover: true },
+      "option 'discover' needs option 'issuer': the issuer (or issuers) whose metadata names the key set",
+    ],
+    [
+      'discover that is not a boolean',
+      { discover: 'yes', issuer: 'https://idp.example' },
+      "option 'discover' must be true or false (got string)",
+    ],
+    ['an issuer that is no URL', { discover: true, issuer: 'idp.example' }, 'option \'issuer\' is not a valid URL (got "idp.example")'],
+    [
+      'an http: issuer to another host',
+      { discover: true, issuer: ['https://a.example', 'http://b.example'] },
+      "option 'issuer[1]' must be an https: URL (http: only to localhost, 127.0.0.0/8 or [::1]), got http://b.example",
+    ],
+    [
+      'an issuer with a query',
+      { discover: true, issuer: 'https://idp.example/?tenant=a' },
+      'option \'issuer\' must be an issuer URL without a query or a fragment (got "https://idp.example/?tenant=a")',
+    ],
+    [
+      'an issuer with a fragment',
+      { discover: true, issuer: 'https://idp.example/#a' },
+      'option \'issuer\' must be an issuer URL without a query or a fragment (got "https://idp.example/#a")',
+    ],
+    [
+      'jwksOptions without a remote key set',
+      { secret: 'x'.repeat(32), jwksOptions: { cooldown: 1 } },
+      "option 'jwksOptions' applies to a remote key set only: pass 'jwksUri' or 'discover' with it",
+    ],
+    [
+      'a misspelt jwksOptions name',
+      { jwksUri, jwksOptions: { coolDown: 1 } },
+      "unknown option 'coolDown' for option 'jwksOptions'; did you mean 'cooldown'?",
+    ],
+    [
+      'an HMAC algorithm',
+      { jwksUri, algorithms: ['RS256', 'HS256'] },
+      "algorithm 'HS256' in 'algorithms' cannot be verified with option 'jwksUri': a remote key set holds public keys only",
+    ],
+    ['a misspelt jwksUri', { jwksUrl: jwksUri }, "unknown option 'jwksUrl' for tokenRequired(); did you mean 'jwksUri'?"],
+  ])('%s is a TypeError', (_name, options, message) => {
+    const error = new TypeError(`express-token-required: ${message}`);
+    expect(() => tokenRequired(options as never)).toThrow(error);
+  });
+
+  it('verifyToken says the same, as a rejection', async () => {
+    await expect(verifyToken('a.b.c', { discover: true } as never)).rejects.toThrow(
+      new TypeError(
+        "express-token-required: option 'discover' needs option 'issuer': the issuer (or issuers) whose metadata names the key set",
+      ),
+    );
+  });
+
+  it('discover: false is no key option, so another may be given beside it', async () => {
+    const options = { secret: SECRET, discover: false } as never;
+    expect(await verifyToken(validToken(), options)).toMatchObject({ sub: '42' });
+  });
+
+  it('fetches nothing at start-up', () => {
+    let calls = 0;
+    const fetch = (): Promise<Response> => {
+      calls++;
+      return Promise.reject(new Error('no'));
+    };
+    tokenRequired({ jwksUri, jwksOptions: { fetch } });
+    tokenRequired({ discover: true, issuer: ['https://a.example', 'https://b.example'], jwksOptions: { fetch } });
+    expect(calls).toBe(0);
   });
 });

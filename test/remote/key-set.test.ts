@@ -2,13 +2,13 @@
 // cooldown, stale keys while the provider is down, and the fetches the server saw.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KeySetError } from '../src/core/keys/key-set-error.js';
-import { RemoteKeySet } from '../src/core/keys/remote-key-set.js';
-import { RemoteKeySetConsumer } from '../src/core/keys/remote-keys.js';
-import { resolveJwksOptions } from '../src/core/keys/remote-options.js';
-import type { Algorithm } from '../src/core/algorithms.js';
-import { json, startJwksServer, type Handler, type JwksServer } from './helpers/jwks-server.js';
-import { KEYS, privateJwk, publicJwk } from './helpers/keys.js';
+import { KeySetError } from '../../src/core/keys/key-set-error.js';
+import { RemoteKeySet } from '../../src/core/keys/remote-key-set.js';
+import { RemoteKeySetConsumer } from '../../src/core/keys/remote-keys.js';
+import { resolveJwksOptions } from '../../src/core/keys/remote-options.js';
+import type { Algorithm } from '../../src/core/algorithms.js';
+import { json, startJwksServer, type Handler, type JwksServer } from '../helpers/jwks-server.js';
+import { KEYS, privateJwk, publicJwk } from '../helpers/keys.js';
 
 const EC = publicJwk(KEYS.p256, { kid: 'ec' });
 const ED = publicJwk(KEYS.ed25519, { kid: 'ed' });
