@@ -1,6 +1,7 @@
 // `jwksUri` through tokenRequired, on Express 5 and 4, against a JWKS server under the test's
 // control: the fetches it saw, the faults it can play, and what the client and the app's error
 // handler get for each.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import express5 from 'express';
 import request from 'supertest';
@@ -353,4 +354,24 @@ describe('one key set per URL and equal options in the process', () => {
     expect(error).toBeInstanceOf(KeySetError);
     expect((error as KeySetError).message).toBe(failed(server.url, 'it answered HTTP 503, an error'));
   });
+});
+
+describe('the process', () => {
+  it('is kept alive by no timer and no socket: a script that verified one token exits at once', async () => {
+    const server = await jwksServer();
+    const script = `
+      import { verifyToken } from ${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)};
+      const payload = await verifyToken(${JSON.stringify(ecToken())}, { jwksUri: ${JSON.stringify(server.url)}, jwksOptions: { timeout: 600, cacheMaxAge: 3600 } });
+      console.log(payload.sub);
+    `;
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect([code, output]).toEqual([0, '42\n']);
+    expect(server.requests).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
 });
