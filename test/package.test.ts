@@ -62,7 +62,7 @@ const SCRIPT = `
   });`;
 
 const EXPECTED = {
-  exports: ['TokenError', 'publicJwks', 'requireClaims', 'requireScopes', 'signToken', 'tokenRequired', 'verifyToken'],
+  exports: ['KeySetError', 'TokenError', 'publicJwks', 'requireClaims', 'requireScopes', 'signToken', 'tokenRequired', 'verifyToken'],
   sub: '1',
   refused: [true, 'token_invalid'],
   middleware: 'function',

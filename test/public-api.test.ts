@@ -14,7 +14,7 @@ const ENTRIES = [
   [
     'express-token-required',
     'index',
-    ['TokenError', 'publicJwks', 'requireClaims', 'requireScopes', 'signToken', 'tokenRequired', 'verifyToken'],
+    ['KeySetError', 'TokenError', 'publicJwks', 'requireClaims', 'requireScopes', 'signToken', 'tokenRequired', 'verifyToken'],
   ],
   ['express-token-required/redis', 'redis', ['RedisRevocationStore']],
 ] as const;
