@@ -2,11 +2,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  KeySetError,
   signToken,
   TokenError,
   tokenRequired,
   verifyToken,
   type ErrorEnvelope,
+  type JwksOptions,
   type Secret,
   type TokenErrorReason,
   type TokenPayload,
@@ -84,5 +86,27 @@ describe('types', () => {
     expectTypeOf(signToken).returns.toEqualTypeOf<string>();
     expectTypeOf(verifyToken).returns.toEqualTypeOf<Promise<TokenPayload>>();
     expectTypeOf(signToken).toBeCallableWith({ sub: '1', admin: true }, { secret: 'x', expiresIn: '30m' });
+  });
+
+  it('types the remote key options: exactly one key option, discover with an issuer, jwksOptions with a remote set only', () => {
+    expectTypeOf<{ jwksUri: string }>().toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ jwksUri: URL; jwksOptions: { cooldown: '30s'; timeout: 0.5; maxKeys: 10 } }>().toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ discover: true; issuer: string }>().toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ discover: true; issuer: string[]; audience: string; typ: 'at+jwt' }>().toExtend<VerifyOptions>();
+    expectTypeOf<{ discover: true }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ jwksUri: string; secret: string }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ jwksUri: string; discover: true; issuer: string }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ secret: string; jwksOptions: JwksOptions }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ jwksUri: string; jwksOptions: { coolDown: 1 } }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<JwksOptions['fetch']>().toEqualTypeOf<((input: string, init: RequestInit) => Promise<globalThis.Response>) | undefined>();
+  });
+
+  it('types KeySetError', () => {
+    expectTypeOf<KeySetError>().toExtend<Error>();
+    expectTypeOf<KeySetError['name']>().toEqualTypeOf<'KeySetError'>();
+    expectTypeOf<KeySetError['status']>().toEqualTypeOf<503>();
+    expectTypeOf<KeySetError['statusCode']>().toEqualTypeOf<503>();
+    expectTypeOf<KeySetError['expose']>().toEqualTypeOf<false>();
+    expectTypeOf<KeySetError['cause']>().toEqualTypeOf<unknown>();
   });
 });
