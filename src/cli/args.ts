@@ -64,9 +64,9 @@ export function durationFrom(value: string | undefined): string | number | undef
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** `--aud` may be repeated: one value stays a string. */
+/** `--aud` may be repeated: one value stays a string, none is not passed. */
 export function oneOrMany(values: readonly string[] | undefined): string | readonly string[] | undefined {
-  return values?.length === 1 ? values[0] : values;
+  return values?.length === 1 ? values[0] : values?.length === 0 ? undefined : values;
 }
 
 /**
@@ -109,6 +109,8 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   algorithms: '--alg',
   keyid: '--kid',
   jwks: '--jwks',
+  jwksUri: '--jwks-uri',
+  discover: '--discover',
 };
 
 /**
@@ -120,7 +122,8 @@ export function asUsageError(error: unknown, names: Readonly<Record<string, stri
   if (!(error instanceof TypeError) || !error.message.startsWith(CORE_PREFIX)) return error;
   const message = error.message
     .slice(CORE_PREFIX.length)
-    .replace(/option '(\w+)'/g, (text, name: string) => names[name] ?? FLAG_OF[name] ?? text)
+    // `option 'issuer[1]'`: one of a repeated flag's values.
+    .replace(/option '(\w+)(?:\[\d+\])?'/g, (text, name: string) => names[name] ?? FLAG_OF[name] ?? text)
     .replace(/; generate one with: .*$/, '; generate one with: express-token-required secret');
   return new UsageError(message);
 }

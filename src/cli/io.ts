@@ -16,8 +16,12 @@ export interface Context {
   readonly io: Io;
 }
 
-/** Exit codes: 0 done, 1 the token was refused or is malformed, 2 bad usage. */
-export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 done, 1 the token was refused or is malformed, 2 bad usage, 3 the key server
+ * could not be reached (a remote key set or an issuer's metadata could not be fetched), which
+ * says nothing about the token.
+ */
+export const EXIT = { ok: 0, refused: 1, usage: 2, unavailable: 3 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

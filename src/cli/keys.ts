@@ -1,4 +1,4 @@
-// The key a subcommand signs or verifies with: --secret, --key, --jwks, or the environment.
+// The key a subcommand signs or verifies with: --secret, --key, --jwks, --jwks-uri, --discover, or the environment.
 // Key files are read and checked here, so that a mistake names the flag (or variable) it came from.
 import { createPublicKey } from 'node:crypto';
 import { asymmetricAlgorithms, narrowByJwk, type KeyAlgorithms } from '../core/keys/bind.js';
@@ -53,13 +53,27 @@ export async function signKeyFrom(flags: { secret?: string; key?: string }, env:
   return { secret: secretFrom(undefined, env) };
 }
 
-/** What verifies: exactly one of `--secret`, `--key` and `--jwks`, else `SECRET_KEY`. */
+/** What verifies: exactly one of `--secret`, `--key`, `--jwks`, `--jwks-uri` and `--discover`, else `SECRET_KEY`. */
 export type VerifyKey =
-  { readonly secret: string } | { readonly publicKey: PublicKeyInput; readonly name: string } | { readonly jwks: JsonWebKeySet };
+  | { readonly secret: string }
+  | { readonly publicKey: PublicKeyInput; readonly name: string }
+  | { readonly jwks: JsonWebKeySet }
+  | { readonly jwksUri: string }
+  | { readonly discover: true };
 
-export async function verifyKeyFrom(flags: { secret?: string; key?: string; jwks?: string }, env: Env, io: Io): Promise<VerifyKey> {
-  const given = (['secret', 'key', 'jwks'] as const).filter((flag) =>
-    flag === 'secret' ? Boolean(flags.secret) : flags[flag] !== undefined,
+export interface VerifyKeyFlags {
+  secret?: string;
+  key?: string;
+  jwks?: string;
+  'jwks-uri'?: string;
+  discover?: boolean;
+}
+
+const VERIFY_KEY_FLAGS = ['secret', 'key', 'jwks', 'jwks-uri', 'discover'] as const;
+
+export async function verifyKeyFrom(flags: VerifyKeyFlags, env: Env, io: Io): Promise<VerifyKey> {
+  const given = VERIFY_KEY_FLAGS.filter((flag) =>
+    flag === 'secret' ? Boolean(flags.secret) : flag === 'discover' ? flags.discover === true : flags[flag] !== undefined,
   );
   if (given.length > 1) {
     const list = given.map((flag) => `--${flag}`);
@@ -70,6 +84,9 @@ export async function verifyKeyFrom(flags: { secret?: string; key?: string; jwks
     return { publicKey: publicHalf(file), name: file.name };
   }
   if (flags.jwks !== undefined) return { jwks: keySetText(await readKeyFile(flags.jwks, '--jwks', io), '--jwks') };
+  // Checked by the core: https:, or http: to a loopback host.
+  if (flags['jwks-uri'] !== undefined) return { jwksUri: flags['jwks-uri'] };
+  if (flags.discover === true) return { discover: true };
   return { secret: secretFrom(flags.secret, env) };
 }
 

@@ -17,5 +17,6 @@ Options:
   --version   print the version
 
 Run "${PROGRAM} <command> --help" for a command's options.
-Exit codes: 0 done, 1 token refused or malformed, 2 bad usage.
+Exit codes: 0 done, 1 token refused or malformed, 2 bad usage, 3 key server
+unreachable (verify --jwks-uri or --discover).
 `;

@@ -1,5 +1,5 @@
 // Runs the command in-process (run) or as a user would (the built dist/cli.js), same result shape.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -38,4 +38,21 @@ export function spawnCli(argv: readonly string[], env: Env = {}, file = process.
   const args = file === process.execPath ? [CLI, ...argv] : [...argv];
   const child = spawnSync(file, args, { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 20_000, input });
   return { code: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+/**
+ * spawnCli without blocking this process, for tests whose own servers (a key server) must answer
+ * the command while it runs.
+ */
+export function spawnCliAsync(argv: readonly string[], env: Env = {}): Promise<Result> {
+  const child = spawn(process.execPath, [CLI, ...argv], { env: { PATH: process.env.PATH, ...env }, timeout: 20_000 });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject).once('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

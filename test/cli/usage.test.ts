@@ -21,7 +21,9 @@ describe('help', () => {
     expect(stdout).toBe(USAGE);
     expect(stdout).toMatch(/^Usage: express-token-required <command> \[options\]\n/);
     for (const command of COMMANDS) expect(stdout).toContain(`\n  ${command.name.padEnd(6)}  ${command.summary}\n`);
-    expect(stdout).toContain('Exit codes: 0 done, 1 token refused or malformed, 2 bad usage.');
+    expect(stdout).toContain(
+      'Exit codes: 0 done, 1 token refused or malformed, 2 bad usage, 3 key server\nunreachable (verify --jwks-uri or --discover).',
+    );
     expect(stdout).toContain('\n  -h, --help  show this help\n  --version   print the version\n');
   });
 
@@ -59,7 +61,7 @@ describe('help', () => {
       keygen: ['--alg', '--bits', '--jwk', '--kid'],
       jwks: ['--key', '--kid', '--alg'],
       sign: ['--secret', '--key', '--exp', '--sub', '--iss', '--aud', '--claim', '--alg', '--kid'],
-      verify: ['--secret', '--key', '--jwks', '--iss', '--aud', '--alg'],
+      verify: ['--secret', '--key', '--jwks', '--jwks-uri', '--discover', '--iss', '--issuer', '--aud', '--alg'],
       decode: [],
     };
     for (const [name, names] of Object.entries(flags)) {
@@ -193,6 +195,58 @@ const BAD_USAGE: [string, string[], Record<string, string>, string | undefined][
   ['1 unexpected argument', ['verify', TOKEN, 'extra', ...S], {}, 'verify'],
   ['2 unexpected arguments', ['verify', TOKEN, 'extra', 'more', ...S], {}, 'verify'],
   ["unknown option '--exp'", ['verify', TOKEN, '--exp', '1h', ...S], {}, 'verify'],
+  ['--discover needs --issuer ISSUER: the issuer whose metadata names the key set', ['verify', TOKEN, '--discover'], {}, 'verify'],
+  [
+    '--discover needs --issuer ISSUER: the issuer whose metadata names the key set',
+    ['verify', TOKEN, '--discover'],
+    { SECRET_KEY: SECRET },
+    'verify',
+  ],
+  ["option '--discover' does not take an argument", ['verify', TOKEN, '--discover=https://a.example'], {}, 'verify'],
+  ['--secret and --jwks-uri are alternatives; pass one', ['verify', TOKEN, ...S, '--jwks-uri', 'https://a.example/jwks'], {}, 'verify'],
+  [
+    '--key, --jwks-uri and --discover are alternatives; pass one',
+    ['verify', TOKEN, '--key', 'k.pem', '--jwks-uri', 'https://a.example/jwks', '--discover', '--issuer', 'https://a.example'],
+    {},
+    'verify',
+  ],
+  [
+    '--jwks and --discover are alternatives; pass one',
+    ['verify', TOKEN, '--jwks', 'jwks.json', '--discover', '--issuer', 'https://a.example'],
+    {},
+    'verify',
+  ],
+  [
+    '--jwks-uri must be an https: URL (http: only to localhost, 127.0.0.0/8 or [::1]), got http://a.example',
+    ['verify', TOKEN, '--jwks-uri', 'http://a.example/jwks'],
+    {},
+    'verify',
+  ],
+  ['--jwks-uri is not a valid URL (got "jwks.json")', ['verify', TOKEN, '--jwks-uri', 'jwks.json'], {}, 'verify'],
+  [
+    "algorithm 'HS256' in 'algorithms' cannot be verified with --jwks-uri: a remote key set holds public keys only",
+    ['verify', TOKEN, '--jwks-uri', 'https://a.example/jwks', '--alg', 'HS256'],
+    {},
+    'verify',
+  ],
+  [
+    '--issuer must be an https: URL (http: only to localhost, 127.0.0.0/8 or [::1]), got http://a.example',
+    ['verify', TOKEN, '--issuer', 'http://a.example', '--discover'],
+    {},
+    'verify',
+  ],
+  [
+    '--issuer must be an https: URL (http: only to localhost, 127.0.0.0/8 or [::1]), got http://b.example',
+    ['verify', TOKEN, '--issuer', 'https://a.example', '--iss', 'http://b.example', '--discover'],
+    {},
+    'verify',
+  ],
+  [
+    '--issuer must be an issuer URL without a query or a fragment (got "https://a.example/?x")',
+    ['verify', TOKEN, '--issuer', 'https://a.example/?x', '--discover'],
+    {},
+    'verify',
+  ],
   ['missing TOKEN', ['decode'], {}, 'decode'],
   ["unknown option '--secret'", ['decode', TOKEN, ...S], {}, 'decode'],
   ['--bytes must be a whole number from 32 to 1024 (got "31")', ['secret', '--bytes', '31'], {}, 'secret'],

@@ -1,4 +1,5 @@
-// examples/api/server.ts in a child process, as `npm start` runs it (tsx), on a free port.
+// examples/api/server.ts in a child process, as `npm start` runs it (tsx), on a free port; or another
+// example's server, such as examples/resource-server/server.ts (`npm run start:resource`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -14,9 +15,9 @@ export interface Server {
   readonly child: ChildProcess;
 }
 
-/** Starts server.ts with only these variables (and PATH); PORT defaults to 0, a free port. */
-export function launch(env: Record<string, string>): Server {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/api/server.ts'], {
+/** Starts `script` (the example API's server.ts) with only these variables (and PATH); PORT defaults to 0, a free port. */
+export function launch(env: Record<string, string>, script = 'examples/api/server.ts'): Server {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, PORT: '0', ...env },
   });
