@@ -12,6 +12,10 @@ const REASONS: Readonly<Record<TokenErrorReason, { readonly status: TokenErrorSt
   token_revoked: { status: 401, envelope: ENVELOPE.revoked },
   user_not_found: { status: 401, envelope: ENVELOPE.noUser },
   insufficient_permissions: { status: 403, envelope: ENVELOPE.forbidden },
+  dpop_invalid: { status: 401, envelope: ENVELOPE.dpopInvalid },
+  // A replayed proof is answered as any bad proof: only the reason tells them apart.
+  dpop_replayed: { status: 401, envelope: ENVELOPE.dpopInvalid },
+  dpop_nonce_required: { status: 401, envelope: ENVELOPE.dpopNonce },
 };
 
 const ROWS = Object.entries(REASONS).map(

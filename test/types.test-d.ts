@@ -73,6 +73,9 @@ describe('types', () => {
       | 'token_revoked'
       | 'user_not_found'
       | 'insufficient_permissions'
+      | 'dpop_invalid'
+      | 'dpop_replayed'
+      | 'dpop_nonce_required'
     >();
     expectTypeOf<TokenError['status']>().toEqualTypeOf<400 | 401 | 403>();
     expectTypeOf<TokenError['statusCode']>().toEqualTypeOf<400 | 401 | 403>();

@@ -1,6 +1,15 @@
 /** Why a request was refused. Stable: branch on it, never on `message`. */
 export type TokenErrorReason =
-  'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' | 'insufficient_permissions';
+  | 'token_missing'
+  | 'token_ambiguous'
+  | 'token_invalid'
+  | 'token_expired'
+  | 'token_revoked'
+  | 'user_not_found'
+  | 'insufficient_permissions'
+  | 'dpop_invalid'
+  | 'dpop_replayed'
+  | 'dpop_nonce_required';
 
 /** The HTTP status of a refusal: 400 (no usable token), 401 (a bad token), 403 (a good token, not allowed). */
 export type TokenErrorStatus = 400 | 401 | 403;
@@ -23,6 +32,10 @@ const REASONS: Readonly<Record<TokenErrorReason, { readonly status: TokenErrorSt
   token_revoked: { status: 401, message: 'Token revoked' },
   user_not_found: { status: 401, message: 'User not found' },
   insufficient_permissions: { status: 403, message: 'Insufficient permissions' },
+  dpop_invalid: { status: 401, message: 'Invalid DPoP proof' },
+  // A replayed proof gets the answer of any bad proof: the client's fix is the same, a fresh proof.
+  dpop_replayed: { status: 401, message: 'Invalid DPoP proof' },
+  dpop_nonce_required: { status: 401, message: 'DPoP nonce required' },
 };
 
 const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden' } as const;

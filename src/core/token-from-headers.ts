@@ -1,8 +1,8 @@
 // Finding the token in request headers. Framework-free: it takes Node's header record.
 import { TokenError } from './errors.js';
 
-/** Where a token was found: the named header, `Authorization: Bearer`, or the app's `getToken`. */
-export type TokenSource = 'header' | 'bearer' | 'custom';
+/** Where a token was found: the named header, `Authorization: Bearer` or `DPoP`, or the app's `getToken`. */
+export type TokenSource = 'header' | 'bearer' | 'dpop' | 'custom';
 
 export interface FoundToken {
   readonly token: string;
@@ -43,50 +43,65 @@ function isHttpSpace(code: number): boolean {
 }
 
 /**
- * The token from the `header` header (lower-case name) and, when allowed, `Authorization: Bearer`.
- * Two different tokens are refused: RFC 6750 §2 lets a client use one method only, and
- * picking one would let a proxy's header and the client's disagree unnoticed.
- * `rawHeaders` (Node's `req.rawHeaders`) shows repeated `Authorization` lines, which Node's
- * header record silently drops but the first of.
+ * The token from the `header` header (lower-case name) and, when allowed, `Authorization: Bearer`
+ * or (with `dpop`) `Authorization: DPoP`. Two different tokens are refused: RFC 6750 §2 lets a
+ * client use one method only, and picking one would let a proxy's header and the client's
+ * disagree unnoticed. `rawHeaders` (Node's `req.rawHeaders`) shows repeated `Authorization`
+ * lines, which Node's header record silently drops but the first of.
  */
 export function extractToken(
   headers: Headers,
   header: string,
   bearer: boolean,
   rawHeaders: readonly string[] = [],
+  dpop = false,
 ): FoundToken | undefined {
   const fromHeader = cleanToken(headers[header]);
-  const fromBearer = bearer && headers.authorization !== undefined ? bearerToken(headers.authorization, rawHeaders) : undefined;
-  if (fromHeader !== undefined && fromBearer !== undefined && fromHeader !== fromBearer) throw new TokenError('token_ambiguous');
-  if (fromHeader !== undefined) return { token: fromHeader, source: 'header' };
-  return fromBearer === undefined ? undefined : { token: fromBearer, source: 'bearer' };
+  const fromAuthorization = authorizationToken(headers, rawHeaders, bearer, dpop);
+  if (fromHeader !== undefined && fromAuthorization !== undefined && fromHeader !== fromAuthorization.token) {
+    throw new TokenError('token_ambiguous');
+  }
+  // The same token in both places: a DPoP one is still a DPoP one, with its proof to check.
+  if (fromHeader !== undefined && fromAuthorization?.source !== 'dpop') return { token: fromHeader, source: 'header' };
+  return fromAuthorization;
 }
 
 /**
- * RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`, the scheme in any case. Another
- * scheme (`Basic …`) is no Bearer token; `Bearer` followed by a tab, a no-break space or any
- * other separator is an Invalid Token, and so is any request with several `Authorization`
+ * `Authorization: Bearer` (RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`) or, with
+ * `dpop`, `Authorization: DPoP` (RFC 9449 §7.1, the same form), the scheme in any case.
+ * Another scheme (`Basic …`) is no token here; the scheme followed by a tab, a no-break space or
+ * any other separator is an Invalid Token, and so is any request with several `Authorization`
  * lines: Node keeps the first, and answering from it would hide the others.
  */
-function bearerToken(authorization: string | readonly string[], rawHeaders: readonly string[]): string | undefined {
-  if (authorizationLines(rawHeaders) > 1) throw new TokenError('token_invalid', { headers: BEARER_CHALLENGE });
+export function authorizationToken(
+  headers: Headers,
+  rawHeaders: readonly string[],
+  bearer: boolean,
+  dpop: boolean,
+): FoundToken | undefined {
+  const { authorization } = headers;
+  if (authorization === undefined || (!bearer && !dpop)) return undefined;
+  if (headerLines(rawHeaders, 'authorization').length > 1) throw new TokenError('token_invalid', { headers: BEARER_CHALLENGE });
   const value = cleanToken(authorization);
-  if (value?.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
-  const rest = value.slice(6);
+  const start = value?.slice(0, 6).toLowerCase();
+  const source = bearer && start === 'bearer' ? 'bearer' : dpop && start?.startsWith('dpop') ? 'dpop' : undefined;
+  if (source === undefined) return undefined;
+  const rest = value!.slice(source.length);
   if (rest === '') return undefined;
   if (TOKEN_CHAR.test(rest.charAt(0))) return undefined;
   // `1*SP`: anything else after the scheme (a tab, U+00A0, a comma) stays in the token, which is
-  // then no JWS: Invalid Token, with the Bearer challenge.
+  // then no JWS: Invalid Token, with the challenge.
   let spaces = 0;
   while (rest.charCodeAt(spaces) === 0x20) spaces++;
-  return rest.slice(spaces);
+  return { token: rest.slice(spaces), source };
 }
 
-function authorizationLines(rawHeaders: readonly string[]): number {
-  let count = 0;
+/** The values of every line of one header (lower-case `name`), in order, from Node's `rawHeaders`. */
+export function headerLines(rawHeaders: readonly string[], name: string): string[] {
+  const lines: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (name.length === 13 && name.toLowerCase() === 'authorization') count++;
+    const line = rawHeaders[i]!;
+    if (line.length === name.length && line.toLowerCase() === name) lines.push(rawHeaders[i + 1]!);
   }
-  return count;
+  return lines;
 }

@@ -1,5 +1,6 @@
 // The Express.Request augmentation: `req.auth` and `req.user` typed in every handler of an
 // app that imports the package.
+import type { DpopProof } from '../core/dpop-types.js';
 import type { TokenPayload } from '../core/types.js';
 
 declare global {
@@ -13,6 +14,8 @@ declare global {
       auth?: TokenPayload;
       /** What `loadUser` returned, set by `tokenRequired`. */
       user?: User;
+      /** With `dpop`, the verified proof of a DPoP request: its key's thumbprint and its claims. */
+      dpop?: DpopProof;
     }
   }
 }

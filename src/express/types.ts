@@ -1,11 +1,11 @@
 // The public types of the Express adapter: tokenRequired's own options.
 import type { NextFunction, Request, Response } from 'express';
 import type { TokenError } from '../core/errors.js';
-import type { VerifyKeyOptions } from '../core/key-types.js';
-import type { MaybePromise, TokenPayload, VerifyClaimOptions } from '../core/types.js';
+import type { VerifyOptions } from '../core/option-types.js';
+import type { MaybePromise, TokenPayload } from '../core/types.js';
 
-/** Options of `tokenRequired`: a key (`secret` or `keys`), the claim options and these. */
-export type TokenRequiredOptions = VerifyClaimOptions & MiddlewareOptions & VerifyKeyOptions;
+/** Options of `tokenRequired`: a key option, the claim options, `dpop`, and these. */
+export type TokenRequiredOptions = VerifyOptions & MiddlewareOptions;
 
 /** The options only `tokenRequired` takes. */
 export interface MiddlewareOptions {

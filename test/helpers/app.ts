@@ -68,6 +68,8 @@ export const ENVELOPE = {
   revoked: { code: '401', status: 'Unauthorized', message: 'Token revoked' },
   noUser: { code: '401', status: 'Unauthorized', message: 'User not found' },
   forbidden: { code: '403', status: 'Forbidden', message: 'Insufficient permissions' },
+  dpopInvalid: { code: '401', status: 'Unauthorized', message: 'Invalid DPoP proof' },
+  dpopNonce: { code: '401', status: 'Unauthorized', message: 'DPoP nonce required' },
 } as const;
 
 /**

@@ -27,6 +27,7 @@ const VERIFY = {
   maxTokenLength: 1,
   cache: 1,
   hookTimeout: 1,
+  dpop: 1,
 } as const satisfies Record<NameOf<VerifyOptions>, 1>;
 
 const SIGN = {

@@ -1,5 +1,6 @@
 // The verification options of tokenRequired and verifyToken, resolved once into a frozen config.
 import { ALGORITHM_LIST, ALGORITHM_NAMES, isAlgorithm, type Algorithm } from '../algorithms.js';
+import { resolveDpopOptions, type DpopConfig } from '../dpop/options.js';
 import type { HookTimeout } from '../hooks.js';
 import { knownKeys, resolveKeyOption } from '../keys/key-option.js';
 import type { Keys } from '../keys/keys.js';
@@ -35,6 +36,8 @@ export interface VerifyConfig {
   readonly cache: { readonly max: number } | undefined;
   /** Milliseconds; `false`: hooks may take as long as they like. */
   readonly hookTimeout: HookTimeout;
+  /** Off when undefined. */
+  readonly dpop: DpopConfig | undefined;
 }
 
 export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>): VerifyConfig {
@@ -54,6 +57,7 @@ export function resolveVerifyOptions(record: Readonly<Record<string, unknown>>):
     maxTokenLength: optionalNumber(record, 'maxTokenLength', 8192, { min: 1, integer: true }),
     cache: resolveCache(record.cache),
     hookTimeout: resolveHookTimeout(record.hookTimeout),
+    dpop: resolveDpopOptions(record.dpop),
   });
 }
 
