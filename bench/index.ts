@@ -1,13 +1,16 @@
-// `npm run bench`: verify in-process (HS256, then public keys), HTTP, memory; markdown tables on stdout, JSON in bench/results/latest.json.
+// `npm run bench`: verify in-process (HS256, then public keys), HTTP, memory, remote key sets; markdown tables on stdout,
+// JSON in bench/results/latest.json (a run of some sections keeps the others' results there).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { httpTables, runHttp, relativeRatio, type HttpRow } from './http.js';
 import { memoryTable, runMemory, type MemoryResult } from './memory.js';
 import { PUBLIC_ALGORITHMS } from './lib/public-keys.js';
+import { REMOTE_ALGORITHMS } from './lib/remote-keys.js';
+import { mergeResults, writeResults, type RunInfo } from './lib/results.js';
 import { formatBytes, formatRatio, markdownTable } from './lib/stats.js';
 import { publicKeySummary, publicKeyTables, runPublicKeys } from './public-keys.js';
+import { remoteRatio, remoteTables, runRemote, type RemoteResult } from './remote.js';
 import { VERIFY_NAMES, oversizedSummary, runVerify, verifyTables, type VerifyRow } from './verify.js';
 
 const env = (name: string, fallback: number): number => {
@@ -26,8 +29,9 @@ const settings = {
   cacheMax: env('BENCH_CACHE_MAX', 1000),
   memoryTokens: env('BENCH_MEMORY_TOKENS', quick ? 20_000 : 200_000),
   memoryWarmup: env('BENCH_MEMORY_WARMUP', quick ? 2_000 : 20_000),
+  unknownKidRequests: env('BENCH_UNKNOWN_KIDS', 1000),
 };
-const only = new Set((process.env.BENCH_ONLY ?? 'verify,publickeys,http,memory').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'verify,publickeys,http,memory,remote').split(','));
 
 const t0 = Date.now();
 const log = (line: string): void => {
@@ -127,6 +131,19 @@ function memoryTargets(result: MemoryResult): Target[] {
   ];
 }
 
+function remoteTargets(result: RemoteResult): Target[] {
+  return REMOTE_ALGORITHMS.flatMap((alg) => {
+    const r = remoteRatio.bind(undefined, result, alg);
+    return [
+      ratio(`remote ${alg}, cache off ÷ express-jwt + jwks-rsa`, r('remote-ours-off', 'remote-express-jwt'), 2),
+      ratio(`remote ${alg}, cache off ÷ express-oauth2-jwt-bearer`, r('remote-ours-off', 'remote-oauth2-bearer'), 1.4),
+      ratio(`remote ${alg}, cache on ÷ express-jwt + jwks-rsa`, r('remote-ours-on', 'remote-express-jwt'), 3),
+      ratio(`remote ${alg}, cache on ÷ express-oauth2-jwt-bearer`, r('remote-ours-on', 'remote-oauth2-bearer'), 3),
+      ratio(`remote ${alg}, cache on ÷ bare route`, r('remote-ours-on', 'bare'), 0.85),
+    ];
+  });
+}
+
 function gitCommit(): string {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -159,6 +176,7 @@ let verify: VerifyRow[] | undefined;
 let publicKeys: VerifyRow[] | undefined;
 let http: HttpRow[] | undefined;
 let memory: MemoryResult | undefined;
+let remote: RemoteResult | undefined;
 
 if (only.has('verify')) {
   verify = await runVerify({ rounds: settings.verifyRounds, time: settings.verifyMs, log });
@@ -196,6 +214,22 @@ if (only.has('memory')) {
   out.push(`### Memory (tokenRequired with cache: { max: ${String(settings.cacheMax)} })`, '', memoryTable(memory));
   targets.push(...memoryTargets(memory));
 }
+if (only.has('remote')) {
+  remote = await runRemote({
+    rounds: settings.httpRounds,
+    duration: settings.httpSeconds,
+    warmup: settings.httpWarmup,
+    connections: settings.connections,
+    unknownKidRequests: settings.unknownKidRequests,
+    log,
+  });
+  out.push(
+    `### Remote key sets (autocannon, ${String(settings.connections)} connections, ${String(settings.httpRounds)} rounds; every guard run of ${String(settings.httpSeconds)} s between two runs of the bare route; medians)`,
+    '',
+    remoteTables(remote),
+  );
+  targets.push(...remoteTargets(remote));
+}
 
 const loadAfter = os.loadavg();
 const seconds = (Date.now() - startedAt.getTime()) / 1000;
@@ -211,21 +245,30 @@ out.push(
 );
 process.stdout.write(`${out.join('\n')}\n`);
 
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
-mkdirSync(resultsDir, { recursive: true });
-const json = {
+// The sections not run are kept from the file, with the run they came from; the targets are those of
+// every section in it, computed again from its results.
+const resultsFile = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const command = `${['BENCH_QUICK', 'BENCH_ONLY']
+  .filter((name) => process.env[name] !== undefined)
+  .map((name) => `${name}=${process.env[name] ?? ''} `)
+  .join('')}npm run bench`;
+const run: RunInfo = {
   startedAt: startedAt.toISOString(),
   seconds,
   commit: gitCommit(),
-  command: 'npm run bench',
+  command,
   machine,
   load: { before: loadBefore, after: loadAfter },
   settings,
-  verify,
-  publicKeys,
-  http,
-  memory,
-  targets,
 };
-writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
-log(`bench: wrote bench/results/latest.json (${seconds.toFixed(0)} s)`);
+const { sections, runs } = mergeResults(resultsFile, run, { verify, publicKeys, http, memory, remote });
+// Each section's results were written by this runner: their types are the ones it wrote.
+const allTargets = [
+  ...(sections.verify ? verifyTargets(sections.verify as VerifyRow[]) : []),
+  ...(sections.publicKeys ? publicKeyTargets(sections.publicKeys as VerifyRow[]) : []),
+  ...(sections.http ? httpTargets(sections.http as HttpRow[]) : []),
+  ...(sections.memory ? memoryTargets(sections.memory as MemoryResult) : []),
+  ...(sections.remote ? remoteTargets(sections.remote as RemoteResult) : []),
+];
+writeResults(resultsFile, { ...run, runs, ...sections, targets: allTargets });
+log(`bench: wrote bench/results/latest.json (${seconds.toFixed(0)} s; ${Object.keys(sections).join(', ')})`);

@@ -1,7 +1,7 @@
 // Memory: a server with `cache: { max }` flooded with distinct valid tokens stays bounded by `max` entries.
-import autocannon from 'autocannon';
 import { ServerChild } from './lib/child.js';
-import { formatBytes, formatNumber, markdownTable, statusCounts } from './lib/stats.js';
+import { sendEach } from './lib/send-each.js';
+import { formatBytes, formatNumber, markdownTable } from './lib/stats.js';
 import { sign, smallPayload } from './lib/tokens.js';
 
 export interface MemoryOptions {
@@ -37,34 +37,16 @@ export interface MemoryResult {
   readonly requestsPerSec: number;
 }
 
-const BODY = JSON.stringify({ ok: true });
-
 /** Sends each token once, in order, over keep-alive connections; every response must be 200 {"ok":true} (or `status`). */
 async function send(server: ServerChild, tokens: readonly string[], connections: number, status = 200): Promise<number> {
-  let next = 0;
-  let wrongBodies = 0;
-  const result = await autocannon({
-    url: server.url,
-    connections: Math.min(connections, tokens.length),
-    amount: tokens.length,
-    requests: [
-      {
-        method: 'GET',
-        // Called once per request built; `amount` stops the run after tokens.length responses.
-        setupRequest: (request) => ({ ...request, headers: { token: tokens[next++ % tokens.length]! } }),
-        onResponse: (code, body) => {
-          if (code === 200 && body !== BODY) wrongBodies++;
-        },
-      },
-    ],
-  });
-  const ok = statusCounts(result.statusCodeStats).get(status) ?? 0;
-  if (result.errors > 0 || wrongBodies > 0 || ok !== tokens.length || result.requests.total !== tokens.length) {
+  const sent = await sendEach(server.url, tokens.length, (i) => ({ token: tokens[i]! }), connections);
+  const ok = sent.statuses.get(status) ?? 0;
+  if (sent.errors > 0 || sent.wrongBodies > 0 || ok !== tokens.length || sent.responses !== tokens.length) {
     throw new Error(
-      `memory: expected ${String(tokens.length)} × ${String(status)}, got ${JSON.stringify(result.statusCodeStats)} (errors ${String(result.errors)}, wrong bodies ${String(wrongBodies)})`,
+      `memory: expected ${String(tokens.length)} × ${String(status)}, got ${JSON.stringify(Object.fromEntries(sent.statuses))} (errors ${String(sent.errors)}, wrong bodies ${String(sent.wrongBodies)})`,
     );
   }
-  return result.requests.total / result.duration;
+  return sent.responses / sent.duration;
 }
 
 function distinctTokens(count: number, prefix: string): string[] {

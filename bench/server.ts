@@ -6,15 +6,20 @@
 //   { type: 'estimate', count } -> heap bytes per entry of a Map built like the token cache
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { expressjwt } from 'express-jwt';
+// express-oauth2-jwt-bearer's types declare `Express.Request.auth` as its own result; ours
+// (src/express/request.ts, earlier in the program) is the one in effect, and skipLibCheck passes over the clash.
+import { auth } from 'express-oauth2-jwt-bearer';
+import { expressjwt, type Params as ExpressJwtParams } from 'express-jwt';
 import { createVerifier } from 'fast-jwt';
+import jwksRsa from 'jwks-rsa';
 import passport from 'passport';
 import passportJwt from 'passport-jwt';
 import { createClient } from 'redis';
 import { tokenRequired } from '../src/index.js';
 import { RedisRevocationStore } from '../src/redis.js';
-import type { ChildMessage, ParentMessage, Variant } from './lib/child.js';
+import type { ChildMessage, ParentMessage, RemoteVariant, Variant } from './lib/child.js';
 import { VARIANTS } from './lib/child.js';
+import { AUDIENCE, ISSUER, jwksUriFor } from './lib/remote-keys.js';
 import { SECRET, sign, smallPayload } from './lib/tokens.js';
 
 /** The route every variant serves: the same handler, guarded or not. */
@@ -22,9 +27,9 @@ const handler: RequestHandler = (_req, res) => {
   res.json({ ok: true });
 };
 
-/** express-jwt as its README shows: HS256 secret, Bearer token, and its UnauthorizedError handler. */
-function expressJwtApp(app: express.Express): void {
-  app.get('/', expressjwt({ secret: SECRET, algorithms: ['HS256'] }), handler);
+/** express-jwt as its README shows: a secret (HS256 by default), Bearer token, and its UnauthorizedError handler. */
+function expressJwtApp(app: express.Express, options: ExpressJwtParams = { secret: SECRET, algorithms: ['HS256'] }): void {
+  app.get('/', expressjwt(options), handler);
   app.use((err: Error, _req: Request, res: Response, next: NextFunction) => {
     if (err.name === 'UnauthorizedError') {
       res.status(401).send('invalid token...');
@@ -61,6 +66,35 @@ function fastJwtApp(app: express.Express): void {
     next();
   };
   app.get('/', guard, handler);
+}
+
+/**
+ * The remote rows: keys from the JWKS the parent serves at BENCH_JWKS_URI, Bearer tokens, and the
+ * same `iss` and `aud` checked by every guard.
+ */
+function remoteApp(app: express.Express, variant: RemoteVariant): void {
+  const jwksUri = jwksUriFor(process.env.BENCH_JWKS_URI ?? '', variant);
+  const claims = { issuer: ISSUER, audience: AUDIENCE };
+  switch (variant) {
+    case 'remote-ours-off':
+      app.get('/', tokenRequired({ bearer: true, jwksUri, ...claims }), handler);
+      break;
+    case 'remote-ours-on':
+      app.get('/', tokenRequired({ bearer: true, jwksUri, ...claims, cache: true }), handler);
+      break;
+    case 'remote-oauth2-bearer':
+      // Its README's setup with a known jwksUri instead of discovery; Express's own handler answers its errors.
+      app.get('/', auth({ jwksUri, ...claims }), handler);
+      break;
+    case 'remote-express-jwt':
+      // jwks-rsa's expressJwtSecret as its README shows it; jsonwebtoken checks iss and aud from the same options.
+      expressJwtApp(app, {
+        secret: jwksRsa.expressJwtSecret({ jwksUri, cache: true, rateLimit: true, jwksRequestsPerMinute: 10 }),
+        algorithms: ['RS256', 'ES256'],
+        ...claims,
+      });
+      break;
+  }
 }
 
 async function buildApp(variant: Variant): Promise<express.Express> {
@@ -111,6 +145,8 @@ async function buildApp(variant: Variant): Promise<express.Express> {
     case 'fast-jwt':
       fastJwtApp(app);
       break;
+    default:
+      remoteApp(app, variant);
   }
   return app;
 }

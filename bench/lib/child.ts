@@ -2,6 +2,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** The servers of the remote section: keys from a JWKS the parent serves (`BENCH_JWKS_URI`). */
+export const REMOTE_VARIANTS = ['remote-ours-off', 'remote-ours-on', 'remote-oauth2-bearer', 'remote-express-jwt'] as const;
+export type RemoteVariant = (typeof REMOTE_VARIANTS)[number];
+
 export const VARIANTS = [
   'bare',
   'noop',
@@ -13,6 +17,7 @@ export const VARIANTS = [
   'passport-jwt',
   'fast-jwt',
   'memory',
+  ...REMOTE_VARIANTS,
 ] as const;
 export type Variant = (typeof VARIANTS)[number];
 

@@ -39,7 +39,7 @@ export interface PublicKeyCase {
   readonly token: string;
 }
 
-function keyPair(algorithm: PublicAlgorithm): { publicKey: KeyObject; privateKey: KeyObject } {
+export function keyPair(algorithm: PublicAlgorithm): { publicKey: KeyObject; privateKey: KeyObject } {
   switch (algorithm) {
     case 'RS256':
     case 'PS256':
@@ -53,10 +53,10 @@ function keyPair(algorithm: PublicAlgorithm): { publicKey: KeyObject; privateKey
 
 const b64url = (text: string): string => Buffer.from(text).toString('base64url');
 
-/** A JWS over `payload` with `{ alg, typ: 'JWT' }`, signed with node:crypto alone. */
-export function signPublic(algorithm: PublicAlgorithm, privateKey: KeyObject, payload: object): string {
+/** A JWS over `payload` with `{ alg, typ: 'JWT' }` and any other `header` parameters (a `kid`), signed with node:crypto alone. */
+export function signPublic(algorithm: PublicAlgorithm, privateKey: KeyObject, payload: object, header: object = {}): string {
   const params = CRYPTO_PARAMS[algorithm];
-  const signingInput = `${b64url(JSON.stringify({ alg: algorithm, typ: 'JWT' }))}.${b64url(JSON.stringify(payload))}`;
+  const signingInput = `${b64url(JSON.stringify({ alg: algorithm, typ: 'JWT', ...header }))}.${b64url(JSON.stringify(payload))}`;
   const signature = sign(params.hash, Buffer.from(signingInput), cryptoKey(privateKey, params));
   return `${signingInput}.${signature.toString('base64url')}`;
 }
