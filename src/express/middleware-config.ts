@@ -32,8 +32,14 @@ export interface MiddlewareConfig {
 
 export function resolveMiddlewareOptions(options: unknown): MiddlewareConfig {
   const record = entryOptions(options, 'tokenRequired()');
+  const verify = resolveVerifyOptions(record);
+  if (verify.dpop?.required && record.optional === true) {
+    throw configError(
+      `options 'optional' and 'dpop.required' contradict each other: a request without a token cannot both pass and be refused`,
+    );
+  }
   return Object.freeze({
-    verify: resolveVerifyOptions(record),
+    verify,
     header: resolveHeader(record),
     bearer: optionalBoolean(record, 'bearer', false),
     getToken: optionalFunction<MiddlewareConfig['getToken']>(record, 'getToken'),
