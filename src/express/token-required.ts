@@ -53,11 +53,9 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
    * as `Authorization: DPoP`, the DPoP one (RFC 9449 §7.1), unless it is about the proof and has its own.
    */
   function challenged(error: unknown, source: TokenSource | undefined): unknown {
-    if (!(error instanceof TokenError) || error.status !== 401) return error;
+    if (!(error instanceof TokenError) || error.status !== 401 || error.reason.startsWith('dpop_')) return error;
     if (source === 'bearer') return new TokenError(error.reason, { cause: error.cause, headers: BEARER_CHALLENGE });
-    if (source === 'dpop' && dpop && !error.reason.startsWith('dpop_')) {
-      return new TokenError(error.reason, { cause: error.cause, headers: dpop.tokenChallenge });
-    }
+    if (source === 'dpop' && dpop) return new TokenError(error.reason, { cause: error.cause, headers: dpop.tokenChallenge });
     return error;
   }
 

@@ -5,6 +5,7 @@
 import type { DpopProof } from '../dpop-types.js';
 import { invalid } from '../claims.js';
 import { HookFailure, callHook, type HookTimeout } from '../hooks.js';
+import { configError } from '../options/validate.js';
 import type { FoundToken } from '../token-from-headers.js';
 import type { MaybePromise, TokenPayload } from '../types.js';
 import type { Verifier } from '../verifier.js';
@@ -70,7 +71,7 @@ export class DpopCheck {
       this.#hookTimeout,
     );
     if (fresh !== true) {
-      if (fresh !== false) throw new HookFailure(new TypeError(`dpop.replay.claim must return true or false (got ${typeof fresh})`));
+      if (fresh !== false) throw new HookFailure(configError(`dpop.replay.claim must return true or false (got ${typeof fresh})`));
       throw this.#proofs.refuse('the proof was used before', 'dpop_replayed');
     }
     return {
