@@ -1,7 +1,7 @@
 // DPoP through tokenRequired, on Express 5 and 4: every check of a proof has a failing row, with
 // the exact answer (status, envelope, challenge), and the route never runs; proofs are made by
 // jose, as a client makes them.
-import { KeyObject, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { KeyObject, createPublicKey, generateKeyPairSync, type webcrypto } from 'node:crypto';
 import express5, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { exportJWK } from 'jose';
 import request from 'supertest';
@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TokenError, tokenRequired, type TokenRequiredOptions } from '../../src/index.js';
 import { ENVELOPE, EXPRESS, type ExpressFactory } from '../helpers/app.js';
 import { ath, makeDpopKey, makeProof, type DpopKey } from '../helpers/dpop.js';
-import { KEYS, signByHand } from '../helpers/keys.js';
+import { signByHand } from '../helpers/keys.js';
 import { SECRET, validToken } from '../helpers/tokens.js';
 
 const ORIGIN = 'https://api.example.com';
@@ -82,7 +82,7 @@ describe.each(EXPRESS)('DPoP on %s', (_name, express) => {
   const send = (app: DpopApp, token: string, proof: string | string[] | undefined, path = '/protected', method = 'get') => {
     const req = app.client[method as 'get'](path).set('Authorization', `DPoP ${token}`);
     // An array sends one DPoP line per value.
-    return proof === undefined ? req : req.set('DPoP', proof);
+    return proof === undefined ? req : req.set('DPoP', proof as string);
   };
 
   it('passes a bound token with its proof: req.auth is the payload, req.dpop the key and the claims', async () => {
@@ -134,7 +134,7 @@ describe.each(EXPRESS)('DPoP on %s', (_name, express) => {
   const byHand = (token: string, header: Record<string, unknown>): string =>
     signByHand(
       'ES256',
-      KeyObject.from(key.privateKey as CryptoKey),
+      KeyObject.from(key.privateKey as webcrypto.CryptoKey),
       { jti: 'h', htm: 'GET', htu: HTU, iat: NOW, ath: ath(token) },
       { typ: 'dpop+jwt', jwk: key.jwk, ...header },
     );
@@ -258,13 +258,10 @@ describe.each(EXPRESS)('DPoP on %s', (_name, express) => {
     [
       'a 1024-bit RSA key',
       'the jwk is not a public key this library verifies with',
-      async (token) => {
+      (token) => {
         const jwk = createPublicKey(rsa1024.privateKey).export({ format: 'jwk' });
-        return signByHand(
-          'RS256',
-          rsa1024.privateKey,
-          { jti: 'r', htm: 'GET', htu: HTU, iat: NOW, ath: ath(token) },
-          { typ: 'dpop+jwt', jwk },
+        return Promise.resolve(
+          signByHand('RS256', rsa1024.privateKey, { jti: 'r', htm: 'GET', htu: HTU, iat: NOW, ath: ath(token) }, { typ: 'dpop+jwt', jwk }),
         );
       },
     ],

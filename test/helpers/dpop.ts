@@ -1,10 +1,10 @@
 // DPoP proofs made by an independent implementation (jose), as a client would make them.
-import { createHash, randomUUID, type KeyObject } from 'node:crypto';
+import { createHash, randomUUID, type KeyObject, type webcrypto } from 'node:crypto';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 export interface DpopKey {
   readonly alg: string;
-  readonly privateKey: CryptoKey | KeyObject;
+  readonly privateKey: webcrypto.CryptoKey | KeyObject;
   /** The public JWK, as the proof's header carries it. */
   readonly jwk: JWK;
   /** Its RFC 7638 thumbprint: the token's `cnf.jkt`. */
@@ -31,7 +31,7 @@ export interface ProofOptions {
   /** Header members added or replaced (`undefined` removes one). */
   readonly header?: Record<string, unknown>;
   /** Signs with this key instead (another key's proof). */
-  readonly signWith?: CryptoKey | KeyObject | Uint8Array;
+  readonly signWith?: webcrypto.CryptoKey | KeyObject | Uint8Array;
 }
 
 /** A fresh proof: `typ` dpop+jwt, the key's `alg` and public `jwk`, a random `jti`, `iat` now. */
