@@ -21,7 +21,16 @@ export type {
   SignKeyOptions,
   VerifyKeyOptions,
 } from './core/key-types.js';
-export type { SignOptions, VerifyOptions } from './core/option-types.js';
+export type {
+  DpopAlgorithm,
+  DpopNonceOptions,
+  DpopOptions,
+  DpopProof,
+  DpopProofClaims,
+  DpopRequest,
+  ReplayStore,
+} from './core/dpop-types.js';
+export type { DpopOption, SignOptions, VerifyOptions } from './core/option-types.js';
 export type { FetchFunction, JwksOptions } from './core/remote-key-types.js';
 export type { ClaimsCheck, ClaimValue } from './core/permissions.js';
 export { publicJwks } from './core/publish.js';

@@ -8,7 +8,10 @@ import {
   tokenRequired,
   verifyToken,
   type ErrorEnvelope,
+  type DpopOptions,
+  type DpopProof,
   type JwksOptions,
+  type ReplayStore,
   type Secret,
   type TokenErrorReason,
   type TokenPayload,
@@ -111,5 +114,29 @@ describe('types', () => {
     expectTypeOf<KeySetError['statusCode']>().toEqualTypeOf<503>();
     expectTypeOf<KeySetError['expose']>().toEqualTypeOf<false>();
     expectTypeOf<KeySetError['cause']>().toEqualTypeOf<unknown>();
+  });
+
+  it('types the dpop option and req.dpop', () => {
+    expectTypeOf<{ secret: string; dpop: { origin: string } }>().toExtend<TokenRequiredOptions>();
+    expectTypeOf<{
+      secret: string;
+      dpop: { origin: string[]; required: true; algorithms: ['ES256', 'EdDSA']; nonce: { secret: string; rotate: '5m' } };
+    }>().toExtend<VerifyOptions>();
+    expectTypeOf<{ secret: string; dpop: true }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ secret: string; dpop: { required: true } }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<{ secret: string; dpop: { origin: string; algorithms: ['HS256'] } }>().not.toExtend<TokenRequiredOptions>();
+    expectTypeOf<DpopOptions['replay']>().toEqualTypeOf<ReplayStore | undefined>();
+    expectTypeOf<ReplayStore['claim']>().returns.toEqualTypeOf<boolean | Promise<boolean>>();
+    const handler = (req: Request) => {
+      expectTypeOf(req.dpop).toEqualTypeOf<DpopProof | undefined>();
+      expectTypeOf(req.dpop?.jkt).toEqualTypeOf<string | undefined>();
+      expectTypeOf(req.dpop?.claims.htu).toEqualTypeOf<string | undefined>();
+    };
+    expectTypeOf(handler).toBeFunction();
+    expectTypeOf(verifyToken).toBeCallableWith(
+      't',
+      { secret: 's', dpop: { origin: 'https://a.example' } },
+      { proof: 'p', method: 'GET', url: '/' },
+    );
   });
 });
