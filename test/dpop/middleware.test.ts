@@ -521,6 +521,11 @@ describe('the dpop option at start-up', () => {
       { origin: ['https://api.example.com', 'https://u:p@b.example'] },
       'option \'dpop.origin[1]\' must be an origin, scheme://host[:port] with http: or https: and no path, query or fragment (got "https://u:p@b.example")',
     ],
+    [
+      'an origin that is no URL',
+      { origin: 'api.example.com' },
+      'option \'dpop.origin\' must be an origin, scheme://host[:port] with http: or https: and no path, query or fragment (got "api.example.com")',
+    ],
     ['an empty list of origins', { origin: [] }, "option 'dpop.origin' must be an origin or a non-empty array of them"],
     [
       'an HS256 algorithm',

@@ -144,6 +144,7 @@ describe.each(EXPRESS)('discover on %s', (_name, express) => {
     ['a jwks_uri that is no URL', (issuer) => ({ issuer, jwks_uri: '/keys' }), 'its jwks_uri is not a valid URL (got "/keys")'],
     ['a jwks_uri that is no string', (issuer) => ({ issuer, jwks_uri: 42 }), 'its jwks_uri must be a URL string or a URL (got 42)'],
     ['an array', () => [], 'it names no issuer'],
+    ['null', () => null, 'it names no issuer'],
   ])('never fetches the jwks_uri of metadata with %s', async (_name, metadata, detail) => {
     const idp = await provider([A_KEY], '', (issuer, origin) => ({ '/.well-known/openid-configuration': json(metadata(issuer, origin)) }));
     const app = discoverApp(express, idp.issuer);
