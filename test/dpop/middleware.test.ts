@@ -1,7 +1,7 @@
 // DPoP through tokenRequired, on Express 5 and 4: every check of a proof has a failing row, with
 // the exact answer (status, envelope, challenge), and the route never runs; proofs are made by
 // jose, as a client makes them.
-import { KeyObject, createPublicKey, generateKeyPairSync, type webcrypto } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import express5, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { exportJWK } from 'jose';
 import request from 'supertest';
@@ -134,7 +134,7 @@ describe.each(EXPRESS)('DPoP on %s', (_name, express) => {
   const byHand = (token: string, header: Record<string, unknown>): string =>
     signByHand(
       'ES256',
-      KeyObject.from(key.privateKey as webcrypto.CryptoKey),
+      key.privateKey,
       { jti: 'h', htm: 'GET', htu: HTU, iat: NOW, ath: ath(token) },
       { typ: 'dpop+jwt', jwk: key.jwk, ...header },
     );

@@ -41,6 +41,11 @@ export interface TokenRequest {
   readonly resource?: string;
   /** Lifetime in whole seconds. Defaults to 600. */
   readonly ttl?: number;
+  /**
+   * Makes the DPoP proof sent to the token endpoint (RFC 9449 §5), for a token bound to the
+   * proof's key (`cnf.jkt`); without it the token is a Bearer one.
+   */
+  readonly dpopProof?: (request: { readonly htm: 'POST'; readonly htu: string }) => Promise<string>;
 }
 
 export interface TestProvider {
@@ -50,7 +55,7 @@ export interface TestProvider {
   readonly requests: string[];
   /** How many times its key set (`/jwks`) was fetched. */
   jwksFetches(): number;
-  /** A client_credentials access token (a JWT), from its token endpoint with client_secret_basic. */
+  /** A client_credentials access token (a JWT), from its token endpoint with client_secret_basic (DPoP-bound with `dpopProof`). */
   token(request?: TokenRequest): Promise<string>;
   /** From now on, publishes these keys only and signs with them: a new Provider behind the same server (same issuer). */
   rotate(keys: readonly SigningKey[]): void;
@@ -121,6 +126,8 @@ function providerFor(issuer: string, keys: readonly SigningKey[]): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // On by default in 9.x; written out, as tests rely on it. A token request with a DPoP proof gets a bound token.
+      dPoP: { enabled: true },
       resourceIndicators: {
         enabled: true,
         getResourceServerInfo: (ctx: Context, resource: string) => ({
@@ -161,12 +168,13 @@ export async function startProvider(keys: readonly SigningKey[]): Promise<TestPr
     requests,
     jwksFetches: () => requests.filter((path) => path === '/jwks').length,
     rotate,
-    token: async ({ alg, resource = RESOURCE, ttl } = {}) => {
+    token: async ({ alg, resource = RESOURCE, ttl, dpopProof } = {}) => {
       const headers: Record<string, string> = {
         authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
         ...(alg !== undefined && { [ALG_HEADER]: alg }),
         ...(ttl !== undefined && { [TTL_HEADER]: String(ttl) }),
+        ...(dpopProof !== undefined && { dpop: await dpopProof({ htm: 'POST', htu: `${issuer}/token` }) }),
       };
       const body = new URLSearchParams({ grant_type: 'client_credentials', resource });
       const res = await fetch(`${issuer}/token`, { method: 'POST', headers, body });
