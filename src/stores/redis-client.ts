@@ -6,7 +6,11 @@ import { checkNames, configError, describeValue, isRecord, optionalNumber, optio
 /** What the stores use of a node-redis client or cluster (`redis` v4 or later: `createClient()`, `createCluster()`). */
 export interface NodeRedisClientLike {
   readonly isOpen: boolean;
-  set(key: string, value: string, options?: { expiration: { type: 'PXAT'; value: number }; PXAT: number }): Promise<unknown>;
+  set(
+    key: string,
+    value: string,
+    options?: { expiration: { type: 'PXAT'; value: number }; PXAT: number; condition?: 'NX'; NX?: true },
+  ): Promise<unknown>;
   exists(key: string): Promise<unknown>;
 }
 
@@ -15,6 +19,9 @@ export interface IoRedisClientLike {
   readonly status: string;
   set(key: string, value: string): Promise<unknown>;
   set(key: string, value: string, unixTimeMillisecondsToken: 'PXAT', unixTimeMilliseconds: number): Promise<unknown>;
+  // Apart, as ioredis declares them: an optional `nx` would refuse implementations such as `(...args: (string | number)[]) => …`.
+  // eslint-disable-next-line @typescript-eslint/unified-signatures
+  set(key: string, value: string, unixTimeMillisecondsToken: 'PXAT', unixTimeMilliseconds: number, nx: 'NX'): Promise<unknown>;
   exists(key: string): Promise<unknown>;
 }
 
