@@ -16,7 +16,7 @@ const ENTRIES = [
     'index',
     ['KeySetError', 'TokenError', 'publicJwks', 'requireClaims', 'requireScopes', 'signToken', 'tokenRequired', 'verifyToken'],
   ],
-  ['express-token-required/redis', 'redis', ['RedisRevocationStore']],
+  ['express-token-required/redis', 'redis', ['RedisReplayStore', 'RedisRevocationStore']],
 ] as const;
 
 beforeAll(() => {

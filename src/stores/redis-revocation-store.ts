@@ -1,6 +1,6 @@
 // A RevocationStore on a Redis client the app created (express-token-required/redis).
 // Nothing here imports `redis` or `ioredis`: the client is described by the few methods used.
-import { checkNames, configError, describeValue, isRecord, optionalNumber, optionalString } from '../core/options/validate.js';
+import { describeValue } from '../core/options/validate.js';
 import {
   lookupId,
   revocableId,
@@ -11,24 +11,15 @@ import {
   type RevokeOptions,
 } from '../core/revocation.js';
 import type { TokenPayload } from '../core/types.js';
-
-/** What this store uses of a node-redis client or cluster (`redis` v4 or later: `createClient()`, `createCluster()`). */
-export interface NodeRedisClientLike {
-  readonly isOpen: boolean;
-  set(key: string, value: string, options?: { expiration: { type: 'PXAT'; value: number }; PXAT: number }): Promise<unknown>;
-  exists(key: string): Promise<unknown>;
-}
-
-/** What this store uses of an ioredis client or cluster (`new Redis()`, `new Cluster()`). */
-export interface IoRedisClientLike {
-  readonly status: string;
-  set(key: string, value: string): Promise<unknown>;
-  set(key: string, value: string, unixTimeMillisecondsToken: 'PXAT', unixTimeMilliseconds: number): Promise<unknown>;
-  exists(key: string): Promise<unknown>;
-}
-
-/** A connected node-redis or ioredis client (told apart by node-redis's `isOpen` and ioredis's `status`). */
-export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike;
+import {
+  setUpStore,
+  timedCall,
+  type ClientKind,
+  type IoRedisClientLike,
+  type NodeRedisClientLike,
+  type RedisClientLike,
+  type StoreSpec,
+} from './redis-client.js';
 
 /** Options of `RedisRevocationStore`. */
 export interface RedisRevocationStoreOptions {
@@ -55,7 +46,12 @@ interface Commands {
   exists(key: string): Promise<unknown>;
 }
 
-const DEFAULT_PREFIX = 'express-token-required:revoked:';
+const SPEC: StoreSpec = {
+  name: 'RedisRevocationStore',
+  methods: ['set', 'exists'],
+  options: ['prefix', 'timeout', 'clockTolerance'],
+  prefix: 'express-token-required:revoked:',
+};
 
 /**
  * Revoked token ids in Redis, shared by every instance of the app. A revoked `jti` is stored
@@ -83,12 +79,11 @@ export class RedisRevocationStore implements RevocationStore {
   readonly #clockTolerance: number;
 
   constructor(client: RedisClientLike, options: RedisRevocationStoreOptions = {}) {
-    if (!isRecord(options)) throw configError(`RedisRevocationStore options must be an object (got ${describeValue(options)})`);
-    checkNames(options, 'RedisRevocationStore', ['prefix', 'timeout', 'clockTolerance']);
-    this.#commands = commandsOf(client);
-    this.#prefix = optionalString(options, 'prefix') ?? DEFAULT_PREFIX;
-    this.#timeout = optionalNumber(options, 'timeout', 1000, { min: 1, integer: true });
-    this.#clockTolerance = toleranceOption(options);
+    const setup = setUpStore(client, options, SPEC);
+    this.#commands = commandsOf(client, setup.kind);
+    this.#prefix = setup.prefix;
+    this.#timeout = setup.timeout;
+    this.#clockTolerance = toleranceOption(setup.options);
   }
 
   /**
@@ -101,7 +96,7 @@ export class RedisRevocationStore implements RevocationStore {
     const at = revocationExpiry(payload, revokeTolerance(options, this.#clockTolerance));
     // Past exp and the tolerance: verification refuses the token anyway, and PXAT in the past would be pointless.
     if (at !== undefined && at <= Date.now()) return;
-    await this.#call('SET', () => this.#commands.set(key, at));
+    await timedCall('SET', this.#timeout, () => this.#commands.set(key, at));
   };
 
   /**
@@ -111,45 +106,18 @@ export class RedisRevocationStore implements RevocationStore {
   isRevoked = async (payload: TokenPayload): Promise<boolean> => {
     const jti = lookupId(payload);
     if (jti === undefined) return false;
-    const reply = await this.#call('EXISTS', () => this.#commands.exists(this.#prefix + jti));
+    const reply = await timedCall('EXISTS', this.#timeout, () => this.#commands.exists(this.#prefix + jti));
     if (typeof reply !== 'number') {
       throw new Error(`express-token-required/redis: EXISTS answered ${describeValue(reply)}, not a number`);
     }
     return reply > 0;
   };
-
-  /** Runs one command within the timeout; every failure becomes an Error that names the command. */
-  #call(command: string, run: () => Promise<unknown>): Promise<unknown> {
-    const ms = this.#timeout;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`express-token-required/redis: Redis did not answer ${command} within ${String(ms)} ms`));
-      }, ms);
-      // Never keeps a process alive that is otherwise done.
-      timer.unref();
-      new Promise((started) => {
-        started(run());
-      }).then(
-        (reply) => {
-          clearTimeout(timer);
-          resolve(reply);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(new Error(`express-token-required/redis: Redis failed ${command}`, { cause: error }));
-        },
-      );
-    });
-  }
 }
 
 /** The client's call style: node-redis takes an options object, ioredis positional tokens. */
-function commandsOf(client: unknown): Commands {
-  if (!isRecord(client) || typeof client.set !== 'function' || typeof client.exists !== 'function') {
-    throw configError(`RedisRevocationStore needs a node-redis (redis v4+) or ioredis client (got ${describeValue(client)})`);
-  }
-  if (typeof client.isOpen === 'boolean') {
-    const nodeRedis = client as unknown as NodeRedisClientLike;
+function commandsOf(client: RedisClientLike, kind: ClientKind): Commands {
+  if (kind === 'node-redis') {
+    const nodeRedis = client as NodeRedisClientLike;
     return {
       // `expiration` for node-redis v5+, the flat `PXAT` for v4 (which ignores `expiration`).
       set: (key, at) =>
@@ -157,12 +125,9 @@ function commandsOf(client: unknown): Commands {
       exists: (key) => nodeRedis.exists(key),
     };
   }
-  if (typeof client.status === 'string') {
-    const ioRedis = client as unknown as IoRedisClientLike;
-    return {
-      set: (key, at) => (at === undefined ? ioRedis.set(key, '1') : ioRedis.set(key, '1', 'PXAT', at)),
-      exists: (key) => ioRedis.exists(key),
-    };
-  }
-  throw configError(`RedisRevocationStore cannot tell the client's kind: expected node-redis (with 'isOpen') or ioredis (with 'status')`);
+  const ioRedis = client as IoRedisClientLike;
+  return {
+    set: (key, at) => (at === undefined ? ioRedis.set(key, '1') : ioRedis.set(key, '1', 'PXAT', at)),
+    exists: (key) => ioRedis.exists(key),
+  };
 }

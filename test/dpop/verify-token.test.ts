@@ -65,7 +65,10 @@ describe('the in-process replay store', () => {
   it('claims a jti once until it expires, then again', () => {
     const store = new MemoryReplayStore(10);
     expect([store.claim('a', NOW + 10), store.claim('a', NOW + 10), store.claim('b', NOW + 10)]).toEqual([true, false, true]);
+    // Held up to its expiry itself, as the proof is accepted up to that very moment.
     vi.setSystemTime((NOW + 10) * 1000);
+    expect(store.claim('a', NOW + 20)).toBe(false);
+    vi.setSystemTime((NOW + 10) * 1000 + 1);
     expect(store.claim('a', NOW + 20)).toBe(true);
   });
 
@@ -78,7 +81,7 @@ describe('the in-process replay store', () => {
       ),
     );
     expect(store.claim('b', NOW + 60)).toBe(false);
-    vi.setSystemTime((NOW + 5) * 1000);
+    vi.setSystemTime((NOW + 5) * 1000 + 1);
     expect(store.claim('d', NOW + 60)).toBe(true);
     expect(store.claim('c', NOW + 60)).toBe(false);
     // 'a' has expired, so claiming it is new again: and the store is full.
@@ -89,5 +92,22 @@ describe('the in-process replay store', () => {
     const store = new MemoryReplayStore();
     for (let i = 0; i < 100_000; i++) store.claim(String(i), NOW + 60);
     expect(() => store.claim('one more', NOW + 60)).toThrow(/holds 100000 unexpired proofs/);
+  });
+});
+
+describe('the proof window and the replay window', () => {
+  it('accept a proof up to iat + proofMaxAge + clockTolerance exactly, and keep its jti until then, never a fraction of a second longer', async () => {
+    const options: VerifyOptions = { secret: SECRET, dpop: { origin: ORIGIN, proofMaxAge: 1, clockTolerance: 0 } };
+    const token = bound();
+    const proof = await makeProof({ key, htm: 'GET', htu: `${ORIGIN}/`, token, claims: { iat: NOW } });
+    const call = () => outcome(verifyToken(token, options, { proof, method: 'GET', url: '/' }));
+    vi.setSystemTime(NOW * 1000 + 400);
+    expect(await call()).toBe('passed');
+    for (const ms of [900, 999, 1000]) {
+      vi.setSystemTime(NOW * 1000 + ms);
+      expect([ms, await call()]).toEqual([ms, 'dpop_replayed']);
+    }
+    vi.setSystemTime(NOW * 1000 + 1001);
+    expect(await call()).toBe('dpop_invalid');
   });
 });

@@ -3,7 +3,7 @@ import express5, { type ErrorRequestHandler, type Request, type RequestHandler }
 import express4 from 'express4';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { tokenRequired, type MiddlewareOptions, type Secret, type VerifyClaimOptions } from '../../src/index.js';
+import { tokenRequired, type DpopOption, type MiddlewareOptions, type Secret, type VerifyClaimOptions } from '../../src/index.js';
 import { SECRET } from './tokens.js';
 
 // Under Stryker one version suffices: the mutated code is ours, not Express's.
@@ -26,7 +26,7 @@ export interface TestApp {
 }
 
 /** `tokenRequired`'s options with the test SECRET by default (a test of `keys` passes its own middleware). */
-export type AppOptions = VerifyClaimOptions & MiddlewareOptions & { secret?: Secret | undefined };
+export type AppOptions = VerifyClaimOptions & MiddlewareOptions & DpopOption & { secret?: Secret | undefined };
 
 /**
  * An app whose `/protected` route is guarded by `tokenRequired(options)` (or any `guard`, or

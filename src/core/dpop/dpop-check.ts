@@ -1,7 +1,7 @@
 // The DPoP steps of one request (RFC 9449 §4.3, §7.1), around the access token's verification:
 // the proof first, then the token and its binding to the proof's key, then the proof's `jti`
-// claimed (last, so a request refused by any check never uses up its `jti`). Shared by the
-// middleware and verifyToken.
+// claimed (after every check of the proof and the token, so a request they refuse never uses up
+// its `jti`; `isRevoked` and `loadUser` come after). Shared by the middleware and verifyToken.
 import type { DpopProof } from '../dpop-types.js';
 import { invalid } from '../claims.js';
 import { HookFailure, callHook, type HookTimeout } from '../hooks.js';

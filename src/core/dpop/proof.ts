@@ -82,7 +82,9 @@ export class ProofVerifier {
       throw this.refuse('jti is not a string of 1 to 256 characters');
     if (htm !== request.method) throw this.refuse('htm is not the request method');
     if (typeof htu !== 'string' || !this.#addressesThis(htu, request.url)) throw this.refuse('htu is not this request URI');
-    const now = Math.floor(Date.now() / 1000);
+    // The exact time, not the second: a proof is accepted up to the very moment its `jti` may be
+    // forgotten (`iat + proofMaxAge + clockTolerance`), never a fraction of a second past it.
+    const now = Date.now() / 1000;
     if (typeof iat !== 'number' || !Number.isFinite(iat)) throw this.refuse('iat is not a number');
     if (iat < now - config.proofMaxAge - config.clockTolerance) throw this.refuse('iat is older than dpop.proofMaxAge');
     if (iat > now + config.clockTolerance) throw this.refuse('iat is in the future');
@@ -97,7 +99,7 @@ export class ProofVerifier {
 
   /** The `DPoP-Nonce` header to send with a success whose proof used the previous nonce. */
   freshNonce(): Readonly<Record<string, string>> {
-    return { 'DPoP-Nonce': this.#config.nonce!.current(Math.floor(Date.now() / 1000)) };
+    return { 'DPoP-Nonce': this.#config.nonce!.current(Date.now() / 1000) };
   }
 
   #nonceRequired(now: number): TokenError {

@@ -20,8 +20,9 @@ export class MemoryReplayStore implements ReplayStore {
   claim(jti: string, expiresAt: number): boolean {
     const now = Date.now();
     const known = this.#seen.get(jti);
-    if (known !== undefined && known > now) return false;
-    if (known === undefined && this.#seen.size >= this.#max && now >= this.#earliest) this.#sweep(now);
+    // Inclusive: the proof is accepted up to its expiry itself, so its `jti` is kept that long too.
+    if (known !== undefined && known >= now) return false;
+    if (known === undefined && this.#seen.size >= this.#max && now > this.#earliest) this.#sweep(now);
     if (known === undefined && this.#seen.size >= this.#max) {
       throw new Error(
         `express-token-required: the in-process DPoP replay store holds ${String(this.#max)} unexpired proofs and cannot take more; use a shared store such as RedisReplayStore`,
@@ -38,7 +39,7 @@ export class MemoryReplayStore implements ReplayStore {
   #sweep(now: number): void {
     let earliest = Infinity;
     for (const [jti, expiry] of this.#seen) {
-      if (expiry <= now) this.#seen.delete(jti);
+      if (expiry < now) this.#seen.delete(jti);
       else earliest = Math.min(earliest, expiry);
     }
     this.#earliest = earliest;
