@@ -77,7 +77,7 @@ const REDIS_SCRIPT = `
     console.log(JSON.stringify({ exports: Object.keys(r).filter((k) => k !== 'default' && k !== 'module.exports').sort(), calls, revoked }));
   });`;
 
-const REDIS_EXPECTED = { exports: ['RedisRevocationStore'], calls: ['express-token-required:revoked:j'], revoked: true };
+const REDIS_EXPECTED = { exports: ['RedisReplayStore', 'RedisRevocationStore'], calls: ['express-token-required:revoked:j'], revoked: true };
 
 /** How a consumer's project checks the packed declarations: Node's own module rules, every .d.ts read. */
 const CONSUMER_COMPILER_OPTIONS = {
@@ -167,7 +167,11 @@ describe('the packed package', () => {
 import type { Request } from 'express';
 const guard: import('express').RequestHandler = tokenRequired({ secret: 'x'.repeat(32), loadUser: (p) => ({ id: p.sub }) });
 const handler = (req: Request): string | undefined => req.auth?.sub;
-const reason: 'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' | 'insufficient_permissions' = new TokenError('token_invalid').reason;
+const reason: 'token_missing' | 'token_ambiguous' | 'token_invalid' | 'token_expired' | 'token_revoked' | 'user_not_found' | 'insufficient_permissions' | 'dpop_invalid' | 'dpop_replayed' | 'dpop_nonce_required' = new TokenError('token_invalid').reason;
+const dpopGuard = tokenRequired({ discover: true, issuer: 'https://idp.example', dpop: { origin: 'https://api.example' } });
+const proofKey = (req: Request): string | undefined => req.dpop?.jkt;
+// @ts-expect-error: discover needs an issuer
+tokenRequired({ discover: true });
 // @ts-expect-error: an unknown algorithm is a type error
 tokenRequired({ secret: 'x', algorithms: ['RS999'] });
 // @ts-expect-error: a secret and a public key are alternatives
@@ -182,7 +186,7 @@ requireClaims((payload) => payload.tenant === 1);
 const store = new RedisRevocationStore(createClient());
 const revoked: Promise<boolean> = store.isRevoked({ jti: 'x' });
 const keyed = tokenRequired({ keys: [{ kid: 'k1', secret: 'x' }], isRevoked: (payload) => store.isRevoked(payload) });
-export { guard, handler, reason, tenantGuard, revoked, keyed };
+export { guard, handler, reason, dpopGuard, proofKey, tenantGuard, revoked, keyed };
 `;
     const load = `import { requireClaims, tokenRequired, TokenError } from 'express-token-required';
 import { RedisRevocationStore } from 'express-token-required/redis';
