@@ -77,7 +77,11 @@ const REDIS_SCRIPT = `
     console.log(JSON.stringify({ exports: Object.keys(r).filter((k) => k !== 'default' && k !== 'module.exports').sort(), calls, revoked }));
   });`;
 
-const REDIS_EXPECTED = { exports: ['RedisReplayStore', 'RedisRevocationStore'], calls: ['express-token-required:revoked:j'], revoked: true };
+const REDIS_EXPECTED = {
+  exports: ['RedisReplayStore', 'RedisRevocationStore'],
+  calls: ['express-token-required:revoked:j'],
+  revoked: true,
+};
 
 /** How a consumer's project checks the packed declarations: Node's own module rules, every .d.ts read. */
 const CONSUMER_COMPILER_OPTIONS = {
