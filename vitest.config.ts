@@ -15,6 +15,8 @@ export default defineConfig({
           'test/example-api/server.test.ts',
           'test/example-api/server-redis.test.ts',
           'test/example-api/try-it.test.ts',
+          'test/example-api/resource-server.test.ts',
+          'test/cli/remote-keys.test.ts',
         ]
       : [],
     // expectTypeOf in test/**/*.test-d.ts, checked by tsc inside `vitest run`; off under Stryker.
