@@ -1,9 +1,9 @@
 // HTTP: each guard in its own server process, driven by autocannon; every guard run sits between two
 // runs of the bare route, in rounds: bare G1 bare G2 bare … G12 bare, again …. The schedule is
-// shared: the remote section measures its own runs with it.
+// shared: the remote and DPoP sections measure their own runs with it.
 import autocannon from 'autocannon';
 import { startRedis, type RedisServer } from '../test/helpers/redis.js';
-import { ServerChild, type RemoteVariant, type Variant } from './lib/child.js';
+import { ServerChild, type DpopVariant, type RemoteVariant, type Variant } from './lib/child.js';
 import { formatNumber, formatRatio, markdownTable, median, statusCounts } from './lib/stats.js';
 import { makeTokens } from './lib/tokens.js';
 
@@ -16,9 +16,17 @@ export interface Run<C extends string = Case> {
   readonly variant: Variant;
   readonly case: C;
   readonly headers: Record<string, string>;
+  /** Headers made for each request instead (a DPoP proof is good for one request only). */
+  readonly perRequest?: PerRequestHeaders | undefined;
   readonly status: 200 | 401;
   /** The handler's body, checked on every 200 (autocannon counts mismatches). */
   readonly body: string | undefined;
+}
+
+/** Headers for each request of a run, made afresh for every run. */
+export interface PerRequestHeaders {
+  /** Called right before a run of `seconds` (before the server's CPU is counted); the function it returns is called once per request. */
+  prepare(seconds: number): () => Record<string, string>;
 }
 
 /** The bare route, and the guard runs each measured between two runs of it. */
@@ -52,7 +60,7 @@ export interface HttpOptions {
   readonly log: (line: string) => void;
 }
 
-const LABELS: Record<Exclude<Variant, 'memory' | RemoteVariant>, string> = {
+const LABELS: Record<Exclude<Variant, 'memory' | RemoteVariant | DpopVariant>, string> = {
   bare: 'bare Express route (no guard)',
   noop: 'a middleware that only calls next() (the ceiling for any guard)',
   refuse: 'a route that sends the same 401 envelope, verifying nothing (the ceiling for a refusal)',
@@ -120,13 +128,26 @@ interface Measured {
 }
 
 async function measure(server: ServerChild, run: Run<string>, seconds: number, connections: number): Promise<Measured> {
+  const headersOf = run.perRequest?.prepare(seconds);
+  // autocannon checks `expectBody` only without `requests`; with them, each body is checked here.
+  let wrongBodies = 0;
+  const requestsOf = (next: () => Record<string, string>): autocannon.Request[] => [
+    {
+      // Called for every request autocannon builds: once per connection at the start, then before each send.
+      setupRequest: (request) => ({ ...request, headers: next() }),
+      onResponse: (code, body) => {
+        if (code === 200 && run.body !== undefined && body !== run.body) wrongBodies++;
+      },
+    },
+  ];
   await server.ask({ type: 'start' }, 'started');
   const result = await autocannon({
     url: server.url,
     connections,
     duration: seconds,
-    headers: run.headers,
-    ...(run.body !== undefined && { expectBody: run.body }),
+    ...(headersOf === undefined
+      ? { headers: run.headers, ...(run.body !== undefined && { expectBody: run.body }) }
+      : { requests: requestsOf(headersOf) }),
   });
   const { cpuMicros, requests } = await server.ask({ type: 'stop' }, 'stopped');
   // Every response's status is checked: autocannon counts each status code it receives.
@@ -134,9 +155,10 @@ async function measure(server: ServerChild, run: Run<string>, seconds: number, c
   const statuses = [...counts].map(([code, count]) => `${String(code)}×${String(count)}`);
   const expected = counts.get(run.status) ?? 0;
   const responses = result.requests.total;
-  if (result.errors > 0 || result.timeouts > 0 || result.mismatches > 0 || expected !== responses || statuses.length !== 1) {
+  const mismatches = result.mismatches + wrongBodies;
+  if (result.errors > 0 || result.timeouts > 0 || mismatches > 0 || expected !== responses || statuses.length !== 1) {
     throw new Error(
-      `http ${run.key}: expected only ${String(run.status)} (got ${statuses.join(', ')}; errors ${String(result.errors)}, timeouts ${String(result.timeouts)}, body mismatches ${String(result.mismatches)})`,
+      `http ${run.key}: expected only ${String(run.status)} (got ${statuses.join(', ')}; errors ${String(result.errors)}, timeouts ${String(result.timeouts)}, body mismatches ${String(mismatches)})`,
     );
   }
   return { reqPerSec: result.requests.average, cpuMicrosPerRequest: cpuMicros / Math.max(1, requests), responses };

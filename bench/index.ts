@@ -1,8 +1,9 @@
-// `npm run bench`: verify in-process (HS256, then public keys), HTTP, memory, remote key sets; markdown tables on stdout,
+// `npm run bench`: verify in-process (HS256, then public keys), HTTP, memory, remote key sets, DPoP; markdown tables on stdout,
 // JSON in bench/results/latest.json (a run of some sections keeps the others' results there).
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { dpopRatio, dpopTables, runDpop, type DpopResult } from './dpop.js';
 import { httpTables, runHttp, relativeRatio, type HttpRow } from './http.js';
 import { memoryTable, runMemory, type MemoryResult } from './memory.js';
 import { PUBLIC_ALGORITHMS } from './lib/public-keys.js';
@@ -31,7 +32,7 @@ const settings = {
   memoryWarmup: env('BENCH_MEMORY_WARMUP', quick ? 2_000 : 20_000),
   unknownKidRequests: env('BENCH_UNKNOWN_KIDS', 1000),
 };
-const only = new Set((process.env.BENCH_ONLY ?? 'verify,publickeys,http,memory,remote').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'verify,publickeys,http,memory,remote,dpop').split(','));
 
 const t0 = Date.now();
 const log = (line: string): void => {
@@ -144,6 +145,19 @@ function remoteTargets(result: RemoteResult): Target[] {
   });
 }
 
+function dpopTargets(result: DpopResult): Target[] {
+  const r = dpopRatio.bind(undefined, result);
+  return [
+    // A proof costs one more public-key verify (ES256) and one SHA-256 of the token per request.
+    ratio('DPoP ES256, in-process replay store ÷ the same token as Bearer (cache on)', r('dpop-memory', 'dpop-bearer'), 0.6),
+    {
+      ...ratio('DPoP ES256, Redis replay store ÷ the same token as Bearer (cache on)', r('dpop-redis', 'dpop-bearer'), 0),
+      goal: 'reported',
+    },
+    { ...ratio('DPoP section, Bearer (cache on, dpop configured) ÷ bare route', r('dpop-bearer', 'bare'), 0), goal: 'reported' },
+  ];
+}
+
 function gitCommit(): string {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -177,6 +191,7 @@ let publicKeys: VerifyRow[] | undefined;
 let http: HttpRow[] | undefined;
 let memory: MemoryResult | undefined;
 let remote: RemoteResult | undefined;
+let dpop: DpopResult | undefined;
 
 if (only.has('verify')) {
   verify = await runVerify({ rounds: settings.verifyRounds, time: settings.verifyMs, log });
@@ -230,6 +245,21 @@ if (only.has('remote')) {
   );
   targets.push(...remoteTargets(remote));
 }
+if (only.has('dpop')) {
+  dpop = await runDpop({
+    rounds: settings.httpRounds,
+    duration: settings.httpSeconds,
+    warmup: settings.httpWarmup,
+    connections: settings.connections,
+    log,
+  });
+  out.push(
+    `### DPoP (autocannon, ${String(settings.connections)} connections, ${String(settings.httpRounds)} rounds; every guard run of ${String(settings.httpSeconds)} s between two runs of the bare route; medians)`,
+    '',
+    dpopTables(dpop),
+  );
+  targets.push(...dpopTargets(dpop));
+}
 
 const loadAfter = os.loadavg();
 const seconds = (Date.now() - startedAt.getTime()) / 1000;
@@ -261,7 +291,7 @@ const run: RunInfo = {
   load: { before: loadBefore, after: loadAfter },
   settings,
 };
-const { sections, runs } = mergeResults(resultsFile, run, { verify, publicKeys, http, memory, remote });
+const { sections, runs } = mergeResults(resultsFile, run, { verify, publicKeys, http, memory, remote, dpop });
 // Each section's results were written by this runner: their types are the ones it wrote.
 const allTargets = [
   ...(sections.verify ? verifyTargets(sections.verify as VerifyRow[]) : []),
@@ -269,6 +299,7 @@ const allTargets = [
   ...(sections.http ? httpTargets(sections.http as HttpRow[]) : []),
   ...(sections.memory ? memoryTargets(sections.memory as MemoryResult) : []),
   ...(sections.remote ? remoteTargets(sections.remote as RemoteResult) : []),
+  ...(sections.dpop ? dpopTargets(sections.dpop as DpopResult) : []),
 ];
 writeResults(resultsFile, { ...run, runs, ...sections, targets: allTargets });
 log(`bench: wrote bench/results/latest.json (${seconds.toFixed(0)} s; ${Object.keys(sections).join(', ')})`);

@@ -16,9 +16,10 @@ import passport from 'passport';
 import passportJwt from 'passport-jwt';
 import { createClient } from 'redis';
 import { tokenRequired } from '../src/index.js';
-import { RedisRevocationStore } from '../src/redis.js';
-import type { ChildMessage, ParentMessage, RemoteVariant, Variant } from './lib/child.js';
+import { RedisReplayStore, RedisRevocationStore } from '../src/redis.js';
+import type { ChildMessage, DpopVariant, ParentMessage, RemoteVariant, Variant } from './lib/child.js';
 import { VARIANTS } from './lib/child.js';
+import { DPOP_ORIGIN } from './lib/dpop-proofs.js';
 import { AUDIENCE, ISSUER, jwksUriFor } from './lib/remote-keys.js';
 import { SECRET, sign, smallPayload } from './lib/tokens.js';
 
@@ -97,6 +98,21 @@ function remoteApp(app: express.Express, variant: RemoteVariant): void {
   }
 }
 
+/**
+ * The DPoP rows: one guard, `Authorization: Bearer` or `DPoP` (ES256 proofs by default), the token
+ * cache on; the Bearer server and the in-process store's are the same app, the Redis one claims
+ * each proof's `jti` in the redis-server at BENCH_REDIS_URL.
+ */
+async function dpopApp(app: express.Express, variant: DpopVariant): Promise<void> {
+  let replay: RedisReplayStore | undefined;
+  if (variant === 'dpop-redis') {
+    const client = createClient({ url: process.env.BENCH_REDIS_URL ?? '' });
+    await client.connect();
+    replay = new RedisReplayStore(client);
+  }
+  app.get('/', tokenRequired({ secret: SECRET, bearer: true, cache: true, dpop: { origin: DPOP_ORIGIN, replay } }), handler);
+}
+
 async function buildApp(variant: Variant): Promise<express.Express> {
   const app = express();
   switch (variant) {
@@ -144,6 +160,11 @@ async function buildApp(variant: Variant): Promise<express.Express> {
       break;
     case 'fast-jwt':
       fastJwtApp(app);
+      break;
+    case 'dpop-bearer':
+    case 'dpop-memory':
+    case 'dpop-redis':
+      await dpopApp(app, variant);
       break;
     default:
       remoteApp(app, variant);

@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 export const REMOTE_VARIANTS = ['remote-ours-off', 'remote-ours-on', 'remote-oauth2-bearer', 'remote-express-jwt'] as const;
 export type RemoteVariant = (typeof REMOTE_VARIANTS)[number];
 
+/** The servers of the DPoP section: one guard (Bearer or DPoP, cache on), the replay store in-process or in Redis (`BENCH_REDIS_URL`). */
+export const DPOP_VARIANTS = ['dpop-bearer', 'dpop-memory', 'dpop-redis'] as const;
+export type DpopVariant = (typeof DPOP_VARIANTS)[number];
+
 export const VARIANTS = [
   'bare',
   'noop',
@@ -18,6 +22,7 @@ export const VARIANTS = [
   'fast-jwt',
   'memory',
   ...REMOTE_VARIANTS,
+  ...DPOP_VARIANTS,
 ] as const;
 export type Variant = (typeof VARIANTS)[number];
 

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The sections' keys in the file, in the order of the run. */
-export const SECTION_KEYS = ['verify', 'publicKeys', 'http', 'memory', 'remote'] as const;
+export const SECTION_KEYS = ['verify', 'publicKeys', 'http', 'memory', 'remote', 'dpop'] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
 
 /** What a run was: when, on what code and machine, with which settings. */
