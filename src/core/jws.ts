@@ -20,12 +20,18 @@ const COMPACT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
  * whose header and payload are JSON objects.
  */
 export function decodeJws(token: string): Jws | undefined {
+  const segments = splitJws(token);
+  const header = segments && decodeSegment(segments.header);
+  const payload = header && decodeSegment(segments.payload);
+  return payload && { header, payload, signatureDot: segments.signatureDot };
+}
+
+/** The header and payload segments of a compact JWS, not decoded; `undefined` for anything else. */
+export function splitJws(token: string): { readonly header: string; readonly payload: string; readonly signatureDot: number } | undefined {
   if (!COMPACT.test(token)) return undefined;
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
-  const header = decodeSegment(token.slice(0, first));
-  const payload = header && decodeSegment(token.slice(first + 1, second));
-  return payload && { header, payload, signatureDot: second };
+  return { header: token.slice(0, first), payload: token.slice(first + 1, second), signatureDot: second };
 }
 
 /** A base64url segment holding a JSON object (UTF-8, RFC 7515 §5.2), or `undefined`. */

@@ -79,15 +79,19 @@ export function tokenRequired(options: TokenRequiredOptions): RequestHandler {
 
   /**
    * Verifies (with `dpop`, the proof and the token's binding to it too), then asks the app's
-   * hooks. Synchronous when there is no hook, no DPoP and the key is known at start-up, so that a
-   * request needing no I/O waits for no promise.
+   * hooks. Synchronous when there is no hook, the key is known at start-up (or cached) and the
+   * replay store answers at once, so that a request needing no I/O waits for no promise.
    */
   function verifyThenAsk(req: Request, found: FoundToken | undefined): MaybePromise<Authenticated | undefined> {
     if (dpop) {
       const view = { method: req.method, url: req.originalUrl, proofs: headerLines(req.rawHeaders, 'dpop') };
       const outcome = dpop.run(found, view, verify);
       if (outcome === undefined) return missing();
-      return Promise.resolve(outcome).then((verified) => askHooks(req, verified!.payload, found!.source, verified));
+      if (outcome instanceof Promise) return outcome.then((verified) => askHooks(req, verified!.payload, found!.source, verified));
+      const { payload } = outcome;
+      return isRevoked || loadUser
+        ? askHooks(req, payload, found!.source, outcome)
+        : { auth: payload, source: found!.source, dpop: outcome };
     }
     if (found === undefined) return missing();
     const auth = verify(found.token);

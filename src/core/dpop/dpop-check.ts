@@ -4,7 +4,7 @@
 // its `jti`; `isRevoked` and `loadUser` come after). Shared by the middleware and verifyToken.
 import type { DpopProof } from '../dpop-types.js';
 import { invalid } from '../claims.js';
-import { HookFailure, callHook, type HookTimeout } from '../hooks.js';
+import { HookFailure, asError, callHook, isThenable, type HookTimeout } from '../hooks.js';
 import { configError } from '../options/validate.js';
 import type { FoundToken } from '../token-from-headers.js';
 import type { MaybePromise, TokenPayload } from '../types.js';
@@ -61,19 +61,24 @@ export class DpopCheck {
     return then(verify(found.token), (payload) => this.#bind(payload, proof));
   }
 
-  async #bind(payload: TokenPayload, proof: VerifiedProof): Promise<DpopOutcome> {
+  /** The token's binding to the proof's key, then the `jti` claimed: synchronous with a synchronous store. */
+  #bind(payload: TokenPayload, proof: VerifiedProof): MaybePromise<DpopOutcome> {
     if (boundKey(payload) !== proof.jkt) throw this.#proofs.refuse("the token's cnf.jkt is not the proof's key");
     const { jti, iat } = proof.claims;
     const { replay, proofMaxAge, clockTolerance } = this.#config;
-    const fresh: unknown = await callHook(
-      'dpop.replay.claim',
-      () => replay.claim(jti, iat + proofMaxAge + clockTolerance),
-      this.#hookTimeout,
-    );
-    if (fresh !== true) {
-      if (fresh !== false) throw new HookFailure(configError(`dpop.replay.claim must return true or false (got ${typeof fresh})`));
-      throw this.#proofs.refuse('the proof was used before', 'dpop_replayed');
+    let claimed: unknown;
+    try {
+      claimed = replay.claim(jti, iat + proofMaxAge + clockTolerance);
+    } catch (error) {
+      throw new HookFailure(asError(error));
     }
+    if (!isThenable(claimed)) return this.#outcome(payload, proof, claimed);
+    return callHook('dpop.replay.claim', () => claimed, this.#hookTimeout).then((fresh) => this.#outcome(payload, proof, fresh));
+  }
+
+  #outcome(payload: TokenPayload, proof: VerifiedProof, fresh: unknown): DpopOutcome {
+    if (fresh === false) throw this.#proofs.refuse('the proof was used before', 'dpop_replayed');
+    if (fresh !== true) throw new HookFailure(configError(`dpop.replay.claim must return true or false (got ${typeof fresh})`));
     return {
       payload,
       proof: { jkt: proof.jkt, claims: proof.claims },

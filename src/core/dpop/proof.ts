@@ -5,7 +5,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { Algorithm } from '../algorithms.js';
 import type { DpopProofClaims } from '../dpop-types.js';
 import { TokenError, type TokenErrorReason } from '../errors.js';
-import { decodeJws } from '../jws.js';
+import { decodeSegment, splitJws } from '../jws.js';
 import { asymmetricAlgorithms, narrowByJwk } from '../keys/bind.js';
 import { hasPrivateMembers, isJwk } from '../keys/key-input.js';
 import { thumbprint } from '../keys/thumbprint.js';
@@ -16,12 +16,18 @@ import { requestUri, normaliseUri } from './htu.js';
 import type { NonceCheck } from './nonce.js';
 import type { DpopConfig } from './options.js';
 
-/** A proof's key, read once per distinct `jwk` header: clients sign many proofs with one key. */
+/** A proof's key: public, of a type and size an access token's key may be. */
 interface ProofKey {
   readonly key: KeyObject;
   readonly algorithms: readonly Algorithm[];
   /** RFC 7638 thumbprint: what the token's `cnf.jkt` names. */
   readonly jkt: string;
+}
+
+/** A proof header that passed its checks: the algorithm, and the key it is bound to. */
+interface ProofHeader {
+  readonly alg: Algorithm;
+  readonly key: ProofKey;
 }
 
 export interface VerifiedProof {
@@ -43,7 +49,15 @@ const MAX_JTI_LENGTH = 256;
 /** Checks DPoP proofs for one `dpop` configuration. */
 export class ProofVerifier {
   readonly #config: DpopConfig;
-  readonly #keys = new TwoGenerationMap<string, ProofKey | null>(1000);
+  /**
+   * Headers by their base64url text, checked once: a client signs every proof with one key, so
+   * its header (typ, alg, jwk) repeats, and is neither parsed nor imported again. A header
+   * that fails keeps why, as a string.
+   */
+  readonly #headers = new TwoGenerationMap<string, ProofHeader | string>(1000);
+  /** A request target's path → the `htu` each origin makes of it; a claimed `htu` → normalised. */
+  readonly #targets = new TwoGenerationMap<string, readonly (string | undefined)[]>(1000);
+  readonly #claimed = new TwoGenerationMap<string, string | null>(1000);
   readonly #badProof: Readonly<Record<string, string>>;
 
   constructor(config: DpopConfig) {
@@ -65,16 +79,14 @@ export class ProofVerifier {
   /** The proof's key thumbprint and claims, or a TokenError (a bad proof, or a nonce to use). */
   verify(proof: string, request: ProofRequest, accessToken: string): VerifiedProof {
     const config = this.#config;
-    const jws = decodeJws(proof);
-    if (jws === undefined) throw this.refuse('not a compact JWS with JSON header and payload');
-    const { header, payload } = jws;
-    if (typeof header.typ !== 'string' || header.typ.toLowerCase() !== 'dpop+jwt') throw this.refuse('typ is not dpop+jwt');
-    const alg = header.alg as Algorithm;
-    if (!config.algorithms.includes(alg as never)) throw this.refuse('alg is not one of dpop.algorithms');
-    if ('crit' in header) throw this.refuse('crit is not supported');
-    const key = this.#keyOf(header.jwk);
-    if (!key.algorithms.includes(alg)) throw this.refuse('alg does not fit the jwk');
-    if (!verifySignature(alg, key.key, proof.slice(0, jws.signatureDot), proof.slice(jws.signatureDot + 1))) {
+    const segments = splitJws(proof);
+    if (segments === undefined) throw this.refuse(MALFORMED);
+    const header = this.#headerOf(segments.header);
+    if (typeof header === 'string') throw this.refuse(header);
+    const payload = decodeSegment(segments.payload);
+    if (payload === undefined) throw this.refuse(MALFORMED);
+    const { signatureDot } = segments;
+    if (!verifySignature(header.alg, header.key.key, proof.slice(0, signatureDot), proof.slice(signatureDot + 1))) {
       throw this.refuse('invalid signature');
     }
     const { jti, htm, htu, iat, ath } = payload;
@@ -94,7 +106,7 @@ export class ProofVerifier {
       nonce = config.nonce.check(payload.nonce, now);
       if (nonce === 'wrong') throw this.#nonceRequired(now);
     }
-    return { jkt: key.jkt, claims: Object.freeze({ ...payload }) as DpopProofClaims, nonce };
+    return { jkt: header.key.jkt, claims: Object.freeze({ ...payload }) as DpopProofClaims, nonce };
   }
 
   /** The `DPoP-Nonce` header to send with a success whose proof used the previous nonce. */
@@ -112,24 +124,38 @@ export class ProofVerifier {
 
   /** RFC 9449 §4.3 check 9: `htu` without query and fragment is one origin plus the request's path. */
   #addressesThis(htu: string, target: string): boolean {
-    const claimed = normaliseUri(htu);
-    if (claimed === undefined) return false;
-    for (const origin of this.#config.origins) if (requestUri(origin, target) === claimed) return true;
-    return false;
+    let claimed = this.#claimed.get(htu);
+    if (claimed === undefined) this.#claimed.set(htu, (claimed = normaliseUri(htu) ?? null));
+    if (claimed === null) return false;
+    const end = target.search(/[?#]/);
+    const path = end === -1 ? target : target.slice(0, end);
+    let expected = this.#targets.get(path);
+    if (expected === undefined) this.#targets.set(path, (expected = this.#config.origins.map((origin) => requestUri(origin, path))));
+    return expected.includes(claimed);
   }
 
-  /** The `jwk` header's key: public, of a type and size an access token's key may be, bound to its algorithms. */
-  #keyOf(jwk: unknown): ProofKey {
-    if (!isJwk(jwk)) throw this.refuse('no jwk header');
-    const text = JSON.stringify(jwk);
-    let key = this.#keys.get(text);
-    if (key === undefined) {
-      key = readProofKey(jwk);
-      this.#keys.set(text, key);
-    }
-    if (key === null) throw this.refuse('the jwk is not a public key this library verifies with');
-    return key;
+  /** The checks of a proof's header (RFC 9449 §4.3 checks 4–7 but the signature), once per header text. */
+  #headerOf(segment: string): ProofHeader | string {
+    let checked = this.#headers.get(segment);
+    if (checked === undefined) this.#headers.set(segment, (checked = checkHeader(decodeSegment(segment), this.#config)));
+    return checked;
   }
+}
+
+const MALFORMED = 'not a compact JWS with JSON header and payload';
+
+/** A header's algorithm and key, or why it is refused: `typ`, `alg`, no `crit`, a public `jwk` bound to that `alg`. */
+function checkHeader(header: Readonly<Record<string, unknown>> | undefined, config: DpopConfig): ProofHeader | string {
+  if (header === undefined) return MALFORMED;
+  if (typeof header.typ !== 'string' || header.typ.toLowerCase() !== 'dpop+jwt') return 'typ is not dpop+jwt';
+  const alg = header.alg as Algorithm;
+  if (!config.algorithms.includes(alg as never)) return 'alg is not one of dpop.algorithms';
+  if ('crit' in header) return 'crit is not supported';
+  if (!isJwk(header.jwk)) return 'no jwk header';
+  const key = readProofKey(header.jwk);
+  if (key === null) return 'the jwk is not a public key this library verifies with';
+  if (!key.algorithms.includes(alg)) return 'alg does not fit the jwk';
+  return { alg, key };
 }
 
 /** `null` for a key that may not sign a proof: private or secret, unreadable, too weak, another curve. */
