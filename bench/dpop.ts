@@ -5,7 +5,7 @@
 import { startRedis, type RedisServer } from '../test/helpers/redis.js';
 import { BARE_LABEL, httpTable, measureSchedule, relativeRatio, startServers, type HttpOptions, type HttpRow, type Run } from './http.js';
 import { DPOP_VARIANTS, type DpopVariant, type ServerChild, type Variant } from './lib/child.js';
-import { makeDpopClient, ProofSupply, type DpopClient, type ProofCounts } from './lib/dpop-proofs.js';
+import { makeDpopClient, PaddedBearer, ProofSupply, type DpopClient, type ProofCounts } from './lib/dpop-proofs.js';
 import { formatNumber, formatRatio, markdownTable, median } from './lib/stats.js';
 
 /** The section's one case: ES256 proofs, HS256 access tokens. */
@@ -17,7 +17,7 @@ type ProofVariant = Exclude<DpopVariant, 'dpop-bearer'>;
 const PROOF_VARIANTS: readonly ProofVariant[] = ['dpop-memory', 'dpop-redis'];
 
 const LABELS: Record<DpopVariant, string> = {
-  'dpop-bearer': 'tokenRequired({ secret, bearer, cache: true, dpop }), the same token unbound, as Bearer',
+  'dpop-bearer': "tokenRequired({ secret, bearer, cache: true, dpop }), the same token unbound, as Bearer (padded to the proof's size)",
   'dpop-memory': 'the same guard, DPoP token + ES256 proof, in-process replay store',
   'dpop-redis': 'the same with dpop.replay: RedisReplayStore, DPoP token + ES256 proof',
 };
@@ -45,7 +45,7 @@ function schedule(
     variant,
     case: CASE,
     headers: bearer,
-    perRequest: variant === 'dpop-bearer' ? undefined : supplies[variant],
+    perRequest: variant === 'dpop-bearer' ? new PaddedBearer(client) : supplies[variant],
     status: 200,
     body,
   }));

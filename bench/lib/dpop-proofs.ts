@@ -114,3 +114,21 @@ export class ProofSupply implements PerRequestHeaders {
     return { made: this.#made, used: this.#used, signedDuringRuns: this.#late };
   }
 }
+
+/**
+ * The Bearer row's headers, sent through the same per-request path as the proofs, with an
+ * `x-pad` header as long as a proof: the client builds and sends the same work and the same
+ * bytes for both rows, so their quotient is the server's cost of a proof, not the load
+ * generator's (which shares this machine's cores with the server).
+ */
+export class PaddedBearer implements PerRequestHeaders {
+  readonly #headers: Record<string, string>;
+
+  constructor(client: DpopClient) {
+    this.#headers = { authorization: `Bearer ${client.bearerToken}`, 'x-pad': 'p'.repeat(client.proofs(1)[0]!.length) };
+  }
+
+  prepare(): () => Record<string, string> {
+    return () => ({ ...this.#headers });
+  }
+}
