@@ -265,6 +265,17 @@ describe.each(EXPRESS)('DPoP on %s', (_name, express) => {
         );
       },
     ],
+    [
+      'iat 1e400 (Infinity once parsed)',
+      'iat is not a number',
+      (token) =>
+        Promise.resolve(
+          signByHand('ES256', key.privateKey, `{"jti":"i","htm":"GET","htu":"${HTU}","iat":1e400,"ath":"${ath(token)}"}`, {
+            typ: 'dpop+jwt',
+            jwk: key.jwk,
+          }),
+        ),
+    ],
     ['a crit header', 'crit is not supported', (token) => Promise.resolve(byHand(token, { crit: ['exp'], exp: NOW + 60 }))],
     ['a proof that is no JWS', 'not a compact JWS with JSON header and payload', () => Promise.resolve('not-a-proof')],
     ['no DPoP header', 'no DPoP header', () => Promise.resolve(undefined)],

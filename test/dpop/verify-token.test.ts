@@ -88,6 +88,21 @@ describe('the in-process replay store', () => {
     expect(() => store.claim('a', NOW + 60)).toThrow(/holds 3 unexpired proofs/);
   });
 
+  it('when full, sweeps out whatever has expired, wherever it sits, and not before the earliest expiry', () => {
+    const store = new MemoryReplayStore(3);
+    expect([store.claim('a', NOW + 60), store.claim('b', NOW + 5), store.claim('c', NOW + 60)]).toEqual([true, true, true]);
+    // 'b', in the middle, is still held at its expiry itself: nothing to sweep yet.
+    vi.setSystemTime((NOW + 5) * 1000);
+    expect(() => store.claim('d', NOW + 65)).toThrow(/holds 3 unexpired proofs/);
+    vi.setSystemTime((NOW + 5) * 1000 + 1);
+    expect(store.claim('d', NOW + 65)).toBe(true);
+    expect([store.claim('a', NOW + 60), store.claim('c', NOW + 60), store.claim('d', NOW + 65)]).toEqual([false, false, false]);
+    // The next sweep waits for the earliest expiry left (NOW + 60), then frees 'a' and 'c'.
+    vi.setSystemTime((NOW + 60) * 1000 + 1);
+    expect([store.claim('e', NOW + 120), store.claim('f', NOW + 120)]).toEqual([true, true]);
+    expect(() => store.claim('g', NOW + 120)).toThrow(/holds 3 unexpired proofs/);
+  });
+
   it('holds 100,000 proofs by default', () => {
     const store = new MemoryReplayStore();
     for (let i = 0; i < 100_000; i++) store.claim(String(i), NOW + 60);

@@ -191,6 +191,9 @@ describe.each(EXPRESS)('jwksUri on %s', (_name, express) => {
 
   it.each<[string, Handler | unknown[], Record<string, unknown>, string]>([
     ['a 500', json({ keys: [EC] }, 500), {}, 'it answered HTTP 500, an error'],
+    ['a 400', json({ keys: [EC] }, 400), {}, 'it answered HTTP 400, an error'],
+    ['a 300', json({ keys: [EC] }, 300), {}, 'it answered HTTP 300, a redirect, which is not followed'],
+    ['a 399', json({ keys: [EC] }, 399), {}, 'it answered HTTP 399, a redirect, which is not followed'],
     [
       'a 302 redirect',
       (_req, res) => {

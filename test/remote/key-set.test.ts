@@ -206,6 +206,19 @@ describe('a failed first fetch', () => {
     await keySetFailure(remote({ timeout: 5 }).current(), 'its body is larger than jwksOptions.maxBytes (524288 bytes)');
   });
 
+  it('a body of exactly maxBytes is read, one byte more is not, declared or streamed', async () => {
+    const body = JSON.stringify({ keys: [ED] });
+    const exact = { maxBytes: Buffer.byteLength(body) };
+    for (const declared of [true, false]) {
+      server.respond((_req, res) => res.writeHead(200, declared ? { 'content-length': String(Buffer.byteLength(body)) } : {}).end(body));
+      expect(kids(await remote(exact).current())).toEqual(['ed']);
+      await keySetFailure(
+        remote({ maxBytes: exact.maxBytes - 1 }).current(),
+        `its body is larger than jwksOptions.maxBytes (${String(exact.maxBytes - 1)} bytes)`,
+      );
+    }
+  });
+
   it('more keys than maxKeys is a failure, not a truncated set', async () => {
     const small = (n: number): unknown[] => Array.from({ length: n }, (_, i) => ({ ...ED, kid: `k${String(i)}` }));
     server.serve(small(101));
