@@ -5,6 +5,7 @@ import type { DpopRequest } from './dpop-types.js';
 import { TokenError } from './errors.js';
 import { HookFailure } from './hooks.js';
 import { entryOptions } from './options/option-names.js';
+import { configError } from './options/validate.js';
 import { resolveVerifyOptions } from './options/verify-options.js';
 import { cleanToken, type FoundToken } from './token-from-headers.js';
 import type { VerifyOptions } from './option-types.js';
@@ -65,6 +66,9 @@ export function verifyToken(token: string | null | undefined, options: VerifyOpt
     const { verify, dpop } = verifierFor(options);
     const clean = cleanToken(token);
     if (dpop !== undefined) return verifyWithDpop(dpop, verify, clean, request);
+    // A proof checked against nothing would look like protection and be none.
+    if (request !== undefined)
+      throw configError(`verifyToken() was given a DPoP request (a third argument) but its options have no 'dpop'`);
     if (clean === undefined) throw new TokenError('token_missing');
     const result = verify(clean);
     return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(unwrap(error))) : Promise.resolve(result);

@@ -47,6 +47,12 @@ describe('verifyToken with dpop', () => {
     expect(await outcome(verifyToken('', options))).toBe('token_missing');
   });
 
+  it('refuses a DPoP request given to options without dpop, rather than ignore its proof', async () => {
+    await expect(verifyToken(bound(), { secret: SECRET }, { proof: 'p', method: 'GET', url: '/' })).rejects.toThrow(
+      new TypeError("express-token-required: verifyToken() was given a DPoP request (a third argument) but its options have no 'dpop'"),
+    );
+  });
+
   it('with dpop.required refuses every call without a proof as a bad proof', async () => {
     const required: VerifyOptions = { secret: SECRET, dpop: { origin: ORIGIN, required: true } };
     expect(await outcome(verifyToken(validToken(), required))).toBe('dpop_invalid');
