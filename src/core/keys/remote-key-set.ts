@@ -36,7 +36,6 @@ export class RemoteKeySet {
   /** Why the last fetch failed; cleared by a good one. */
   #failure: KeySetError | undefined;
   #inFlight: Promise<void> | undefined;
-  #fetches = 0;
 
   constructor(source: KeySetSource, options: JwksConfig) {
     this.source = source;
@@ -78,11 +77,6 @@ export class RemoteKeySet {
     return good !== undefined && elapsedSince(good.fetchedAt) < this.options.cacheMaxAge ? good : undefined;
   }
 
-  /** How many fetches this set has started: for tests and diagnostics. */
-  get fetches(): number {
-    return this.#fetches;
-  }
-
   #cooledDown(): boolean {
     return elapsedSince(this.#attemptedAt) >= this.options.cooldown;
   }
@@ -98,7 +92,6 @@ export class RemoteKeySet {
 
   #fetch(): Promise<void> {
     this.#attemptedAt = Date.now();
-    this.#fetches++;
     const fetching = this.#load().then(
       (keys) => {
         this.#good = { keys, fetchedAt: Date.now(), version: (this.#good?.version ?? 0) + 1 };
