@@ -5,34 +5,22 @@ import { createClient } from 'redis';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signToken, tokenRequired, verifyToken, type TokenPayload } from '../src/index.js';
-import { RedisRevocationStore, type IoRedisClientLike, type RedisClientLike } from '../src/redis.js';
+import { RedisRevocationStore, type RedisClientLike } from '../src/redis.js';
 import { ENVELOPE, EXPRESS, type ExpressFactory } from './helpers/app.js';
 import { freePort } from './helpers/ports.js';
-import { startRedis, type RedisServer } from './helpers/redis.js';
+import { ioredisStyle, redisClients, startRedis, type NodeRedis, type RedisServer } from './helpers/redis.js';
 import { SECRET, now } from './helpers/tokens.js';
-
-type NodeRedis = ReturnType<typeof createClient>;
 
 const PREFIX = 'express-token-required:revoked:';
 let server: RedisServer;
-const clients: NodeRedis[] = [];
-
-/** A connected node-redis client; closed after the test. */
-async function connect(url = server.url, options: Parameters<typeof createClient>[0] = {}): Promise<NodeRedis> {
-  const client = createClient({ url, ...options });
-  // Reconnection noise after an outage would otherwise be an unhandled 'error' event.
-  client.on('error', () => undefined);
-  clients.push(client);
-  await client.connect();
-  return client;
-}
+const { connect, closeAll } = redisClients(() => server.url);
 
 beforeAll(async () => {
   server = await startRedis();
 }, 20_000);
 
 afterEach(() => {
-  for (const client of clients.splice(0)) if (client.isOpen) client.destroy();
+  closeAll();
 });
 
 afterAll(async () => {
@@ -216,17 +204,7 @@ describe('revocation shared through Redis', () => {
   it('works with an ioredis-style client (positional SET ... PXAT), here backed by the same server', async () => {
     const redis = await connect();
     const calls: unknown[][] = [];
-    const ioredis: IoRedisClientLike = {
-      status: 'ready',
-      set: (...args: (string | number)[]) => {
-        calls.push(['set', ...args]);
-        return redis.sendCommand(['SET', ...args.map(String)]);
-      },
-      exists: (key: string) => {
-        calls.push(['exists', key]);
-        return redis.sendCommand(['EXISTS', key]);
-      },
-    };
+    const ioredis = ioredisStyle(redis, calls);
     const store = new RedisRevocationStore(ioredis);
     const exp = now() + 60;
     await store.revoke({ jti: 'io', exp });

@@ -9,10 +9,9 @@ import { signToken, tokenRequired, type MiddlewareOptions, type TokenError } fro
 import { RedisReplayStore, type IoRedisClientLike, type RedisClientLike, type ReplayStore } from '../../src/redis.js';
 import { ENVELOPE, createApp, type ExpressFactory } from '../helpers/app.js';
 import { makeDpopKey, makeProof } from '../helpers/dpop.js';
-import { startRedis, type RedisServer } from '../helpers/redis.js';
+import { ioredisStyle, redisClients, startRedis, type NodeRedis, type RedisServer } from '../helpers/redis.js';
 import { SECRET, now } from '../helpers/tokens.js';
 
-type NodeRedis = ReturnType<typeof createClient>;
 type OnError = MiddlewareOptions['onError'];
 
 const PREFIX = 'express-token-required:dpop:';
@@ -20,33 +19,9 @@ const ORIGIN = 'http://api.test';
 const CHALLENGE = 'DPoP error="invalid_dpop_proof", algs="ES256 EdDSA RS256 PS256"';
 let server: RedisServer;
 let admin: NodeRedis;
-const clients: NodeRedis[] = [];
 const closers: (() => Promise<void>)[] = [];
 
-/** A connected node-redis client; closed after the test. */
-async function connect(url = server.url, options: Parameters<typeof createClient>[0] = {}): Promise<NodeRedis> {
-  const client = createClient({ url, ...options });
-  // Reconnection noise after an outage would otherwise be an unhandled 'error' event.
-  client.on('error', () => undefined);
-  clients.push(client);
-  await client.connect();
-  return client;
-}
-
-/**
- * An ioredis-shaped client (`status`, positional SET tokens) over a node-redis connection,
- * recording each call: the `ioredis` package is not installed here.
- */
-function ioredisStyle(redis: NodeRedis, calls: unknown[][] = []): IoRedisClientLike {
-  return {
-    status: 'ready',
-    set: (...args: (string | number)[]) => {
-      calls.push(args);
-      return redis.sendCommand(['SET', ...args.map(String)]);
-    },
-    exists: (key: string) => redis.sendCommand(['EXISTS', key]),
-  };
-}
+const { connect, closeAll } = redisClients(() => server.url);
 
 const KINDS: readonly (readonly [string, (redis: NodeRedis) => RedisClientLike])[] = [
   ['node-redis', (redis) => redis],
@@ -104,7 +79,7 @@ beforeAll(async () => {
 }, 20_000);
 
 afterEach(async () => {
-  for (const client of clients.splice(0)) if (client.isOpen) client.destroy();
+  closeAll();
   for (const close of closers.splice(0)) await close();
   await admin.flushAll();
 });

@@ -1,5 +1,7 @@
 // A real redis-server per test file, on a free loopback port, with nothing written to disk.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createClient } from 'redis';
+import type { IoRedisClientLike } from '../../src/redis.js';
 import { freePort } from './ports.js';
 
 export interface RedisServer {
@@ -71,4 +73,45 @@ function launch(port: number): Promise<RedisServer> {
 async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   await exited;
+}
+
+export type NodeRedis = ReturnType<typeof createClient>;
+
+/** The node-redis clients of one test file: `connect()` opens one, `closeAll()` (in afterEach) closes them. */
+export function redisClients(defaultUrl: () => string): {
+  connect: (url?: string, options?: Parameters<typeof createClient>[0]) => Promise<NodeRedis>;
+  closeAll: () => void;
+} {
+  const clients: NodeRedis[] = [];
+  return {
+    connect: async (url = defaultUrl(), options = {}) => {
+      const client = createClient({ url, ...options });
+      // Reconnection noise after an outage would otherwise be an unhandled 'error' event.
+      client.on('error', () => undefined);
+      clients.push(client);
+      await client.connect();
+      return client;
+    },
+    closeAll: () => {
+      for (const client of clients.splice(0)) if (client.isOpen) client.destroy();
+    },
+  };
+}
+
+/**
+ * An ioredis-shaped client (`status`, positional SET tokens) over a node-redis connection,
+ * recording each call as `[command, ...arguments]`: the `ioredis` package is not installed here.
+ */
+export function ioredisStyle(redis: NodeRedis, calls: unknown[][] = []): IoRedisClientLike {
+  return {
+    status: 'ready',
+    set: (...args: (string | number)[]) => {
+      calls.push(['set', ...args]);
+      return redis.sendCommand(['SET', ...args.map(String)]);
+    },
+    exists: (key: string) => {
+      calls.push(['exists', key]);
+      return redis.sendCommand(['EXISTS', key]);
+    },
+  };
 }
