@@ -203,19 +203,20 @@ if (only.has('publickeys')) {
   out.push(`### Public keys, in-process (tinybench; median of ${String(settings.verifyRounds)} rounds)`, '', publicKeyTables(publicKeys));
   targets.push(...publicKeyTargets(publicKeys));
 }
+// The HTTP, remote and DPoP sections share one schedule and its settings.
+const httpOptions = {
+  rounds: settings.httpRounds,
+  duration: settings.httpSeconds,
+  warmup: settings.httpWarmup,
+  connections: settings.connections,
+  log,
+};
+const httpHeading = (title: string): string =>
+  `### ${title} (autocannon, ${String(settings.connections)} connections, ${String(settings.httpRounds)} rounds; every guard run of ${String(settings.httpSeconds)} s between two runs of the bare route; medians)`;
+
 if (only.has('http')) {
-  http = await runHttp({
-    rounds: settings.httpRounds,
-    duration: settings.httpSeconds,
-    warmup: settings.httpWarmup,
-    connections: settings.connections,
-    log,
-  });
-  out.push(
-    `### HTTP (autocannon, ${String(settings.connections)} connections, ${String(settings.httpRounds)} rounds; every guard run of ${String(settings.httpSeconds)} s between two runs of the bare route; medians)`,
-    '',
-    httpTables(http),
-  );
+  http = await runHttp(httpOptions);
+  out.push(httpHeading('HTTP'), '', httpTables(http));
   targets.push(...httpTargets(http));
 }
 if (only.has('memory')) {
@@ -231,33 +232,15 @@ if (only.has('memory')) {
 }
 if (only.has('remote')) {
   remote = await runRemote({
-    rounds: settings.httpRounds,
-    duration: settings.httpSeconds,
-    warmup: settings.httpWarmup,
-    connections: settings.connections,
+    ...httpOptions,
     unknownKidRequests: settings.unknownKidRequests,
-    log,
   });
-  out.push(
-    `### Remote key sets (autocannon, ${String(settings.connections)} connections, ${String(settings.httpRounds)} rounds; every guard run of ${String(settings.httpSeconds)} s between two runs of the bare route; medians)`,
-    '',
-    remoteTables(remote),
-  );
+  out.push(httpHeading('Remote key sets'), '', remoteTables(remote));
   targets.push(...remoteTargets(remote));
 }
 if (only.has('dpop')) {
-  dpop = await runDpop({
-    rounds: settings.httpRounds,
-    duration: settings.httpSeconds,
-    warmup: settings.httpWarmup,
-    connections: settings.connections,
-    log,
-  });
-  out.push(
-    `### DPoP (autocannon, ${String(settings.connections)} connections, ${String(settings.httpRounds)} rounds; every guard run of ${String(settings.httpSeconds)} s between two runs of the bare route; medians)`,
-    '',
-    dpopTables(dpop),
-  );
+  dpop = await runDpop(httpOptions);
+  out.push(httpHeading('DPoP'), '', dpopTables(dpop));
   targets.push(...dpopTargets(dpop));
 }
 
