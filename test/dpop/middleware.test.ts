@@ -613,8 +613,33 @@ describe('the dpop option at start-up', () => {
     expect(res.headers['www-authenticate']).toBe('DPoP error="invalid_dpop_proof", algs="EdDSA ES384"');
   });
 
-  it('a TokenError of a bad proof carries its challenge and no stack', () => {
-    const error = new TokenError('dpop_invalid', { headers: { 'WWW-Authenticate': BAD_PROOF } });
-    expect(error.toJSON()).toEqual(ENVELOPE.dpopInvalid);
+  it('hands onError a TokenError of a bad proof with its challenge, its cause and no stack frames', async () => {
+    const seen: TokenError[] = [];
+    const app = express5();
+    app.get(
+      '/protected',
+      tokenRequired({
+        secret: SECRET,
+        dpop: { origin: ORIGIN },
+        onError: (err, _req, res) => (seen.push(err), res.status(err.status).end()),
+      }),
+      (_req, res) => res.end(),
+    );
+    const token = boundToken();
+    await request(app)
+      .get('/protected')
+      .set('Authorization', `DPoP ${token}`)
+      .set('DPoP', await makeProof({ key, htm: 'POST', htu: HTU, token }))
+      .expect(401);
+    const [error] = seen;
+    expect(error).toBeInstanceOf(TokenError);
+    expect([error!.reason, error!.status, error!.headers, error!.toJSON()]).toEqual([
+      'dpop_invalid',
+      401,
+      { 'WWW-Authenticate': BAD_PROOF },
+      ENVELOPE.dpopInvalid,
+    ]);
+    expect((error!.cause as Error).message).toBe('htm is not the request method');
+    expect(error!.stack).toBe('TokenError: Invalid DPoP proof');
   });
 });
